@@ -1,0 +1,5 @@
+import sys
+
+from rnnstudio.cli import main
+
+sys.exit(main())
