@@ -20,6 +20,10 @@ class ModelError(RnnStudioError):
     """The project is valid but its model cannot run (e.g. sizes that do not fit)."""
 
 
+class TraceCancelled(RnnStudioError):
+    """A trace stopped early because its caller asked it to (e.g. the user edited the model)."""
+
+
 class MemoryBudgetError(ModelError):
     """Running the model would need more memory than the budget allows."""
 
