@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import ProjectError
+from .signals import SIGNAL_CLASSES, SIGNAL_KINDS
 from .spec import (
     BLOCK_CLASSES,
     BLOCK_TYPES,
@@ -231,18 +232,28 @@ def describe_validation_error(error: ValidationError) -> list[tuple[str, str]]:
 
 
 def format_location(loc: tuple[Any, ...]) -> str:
-    """('blocks', 0, 'rnn', 'hidden_size') -> 'blocks[0].hidden_size' (the union tag is dropped)."""
+    """('blocks', 0, 'rnn', 'hidden_size') -> 'blocks[0].hidden_size' (the union tag is dropped).
+
+    Likewise ('input', 'signal', 'sine', 'frequency') -> 'input.signal.frequency'.
+    """
     parts: list[str] = []
     previous: Any = None
     for element in loc:
         if isinstance(element, int):
             parts.append(f"[{element}]")
-        elif isinstance(previous, int) and element in BLOCK_TYPES and parts[:1] == ["blocks"]:
+        elif _is_union_tag(element, previous, parts):
             pass
         else:
             parts.append(f".{element}" if parts else str(element))
         previous = element
     return "".join(parts)
+
+
+def _is_union_tag(element: Any, previous: Any, parts: list[str]) -> bool:
+    """The block type after blocks[i], or the signal kind after input.signal."""
+    if isinstance(previous, int) and parts[:1] == ["blocks"]:
+        return element in BLOCK_TYPES
+    return parts == ["input", ".signal"] and element in SIGNAL_KINDS
 
 
 def _known_fields(loc: tuple[Any, ...]) -> list[str]:
@@ -251,6 +262,8 @@ def _known_fields(loc: tuple[Any, ...]) -> list[str]:
         model = Project
     elif loc == ("input",):
         model = InputSpec
+    elif loc[:2] == ("input", "signal") and len(loc) == 3 and loc[2] in SIGNAL_CLASSES:
+        model = SIGNAL_CLASSES[loc[2]]
     elif loc[0] == "blocks" and len(loc) >= 3 and loc[2] in BLOCK_CLASSES:
         model = BLOCK_CLASSES[loc[2]]
     return list(model.model_fields) if model else []
@@ -301,6 +314,16 @@ def _message(item: Mapping[str, Any]) -> str:
             if close:
                 message += f" (did you mean {close[0]!r}?)"
         return message
+    is_signal = ctx.get("discriminator") == "'kind'"
+    if kind == "union_tag_invalid" and is_signal:
+        tag = ctx.get("tag")
+        message = f"unknown signal kind {tag!r}; use one of {', '.join(SIGNAL_KINDS)}"
+        close = difflib.get_close_matches(str(tag), SIGNAL_KINDS, n=1, cutoff=0.5)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+        return message
+    if kind == "union_tag_not_found" and is_signal:
+        return f'has no "kind"; add "kind" with one of {", ".join(SIGNAL_KINDS)}'
     if kind == "union_tag_invalid":
         tag = ctx.get("tag")
         message = f"unknown block type {tag!r}; use one of {', '.join(BLOCK_TYPES)}"

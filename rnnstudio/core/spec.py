@@ -11,8 +11,10 @@ import keyword
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+
+from .signals import Signal, signal_json
 
 FORMAT_NAME = "rnnstudio"
 FORMAT_VERSION = 1
@@ -161,14 +163,17 @@ class LSTMBlock(_RecurrentBlock):
         "sequence", **_help(_OUTPUT_HELP + " For an LSTM also the final cell state c_n.")
     )
 
-    @model_validator(mode="after")
-    def _check_proj_size(self) -> LSTMBlock:
-        if self.proj_size >= self.hidden_size:
+    # A field validator (hidden_size is declared earlier) so the error's path names proj_size.
+    @field_validator("proj_size")
+    @classmethod
+    def _check_proj_size(cls, proj_size: int, info: ValidationInfo) -> int:
+        hidden_size = info.data.get("hidden_size")
+        if hidden_size is not None and proj_size >= hidden_size:
             raise ValueError(
-                f"proj_size has to be smaller than hidden_size, got proj_size={self.proj_size} "
-                f"and hidden_size={self.hidden_size}; lower proj_size or set it to 0"
+                f"proj_size has to be smaller than hidden_size, got proj_size={proj_size} "
+                f"and hidden_size={hidden_size}; lower proj_size or set it to 0"
             )
-        return self
+        return proj_size
 
 
 class GRUBlock(_RecurrentBlock):
@@ -248,8 +253,9 @@ class InputSpec(BaseModel):
         True,
         description="Lay the input out as [batch, time, features], not [time, batch, features].",
     )
-    signal: dict[str, Any] | None = Field(
-        None, description="The input signal used for runs; kept as written in the file."
+    signal: Signal | None = Field(
+        None,
+        description="The input signal of runs; left out, uniform random in [0, 1) with seed 0.",
     )
 
     @property
@@ -324,7 +330,9 @@ class Project(BaseModel):
         }
         if self.description:
             data["description"] = self.description
-        data["input"] = self.input.model_dump(exclude_none=True)
+        data["input"] = self.input.model_dump(exclude={"signal"})
+        if self.input.signal is not None:
+            data["input"]["signal"] = signal_json(self.input.signal)
         data["blocks"] = [_block_json(block) for block in self.blocks]
         return data
 
@@ -357,7 +365,8 @@ def new_block(project: Project, block_type: str, **values: Any) -> _Block:
 
 # --- field descriptions for generated forms -------------------------------------------------
 
-FieldKind = Literal["int", "float", "bool", "choice", "name"]
+# floats: one number for every feature or one per feature (signal frequency and phase).
+FieldKind = Literal["int", "float", "bool", "choice", "name", "floats", "path"]
 
 
 @dataclass(frozen=True)
@@ -388,6 +397,7 @@ def _field_spec(name: str, info: Any, owner: str) -> FieldSpec:
         optional = True
         annotation = next(arg for arg in args if arg is not type(None))
     choices: tuple[str, ...] = ()
+    item_metadata: tuple[Any, ...] = ()
     if get_origin(annotation) is Literal:
         kind: FieldKind = "choice"
         choices = tuple(get_args(annotation))
@@ -399,11 +409,17 @@ def _field_spec(name: str, info: Any, owner: str) -> FieldSpec:
         kind = "int"
     elif annotation is float:
         kind = "float"
+    elif get_origin(annotation) is tuple:
+        kind = "floats"
+        # Bounds are declared on each number: tuple[Annotated[float, Ge(..), Le(..)], ...].
+        item_metadata = getattr(get_args(annotation)[0], "__metadata__", ())
+    elif name == "path":
+        kind = "path"
     else:  # pragma: no cover - a new field type must be taught to the forms
         raise TypeError(f"no form kind for {owner}.{name}: {annotation!r}")
     minimum = maximum = None
     exclusive_maximum = False
-    for meta in info.metadata:
+    for meta in (*info.metadata, *item_metadata):
         if getattr(meta, "ge", None) is not None:
             minimum = meta.ge
         if getattr(meta, "le", None) is not None:
