@@ -106,6 +106,32 @@ def _run_examples(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- export -------------------------------------------------------------------------------
+
+
+def _setup_export(parser: argparse.ArgumentParser) -> None:
+    _add_file(parser)
+    _add_input_overrides(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT.py",
+        help="the Python file to write (replaced if it exists); - prints it instead",
+    )
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from rnnstudio.core.export import export_python, save_python
+
+    project = _load(args)
+    if args.output == "-":
+        print(export_python(project), end="")
+    else:
+        save_python(project, args.output)
+    return EXIT_OK
+
+
 # name -> (help, setup, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {
     "summary": (
@@ -114,6 +140,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Comman
         _run_summary,
     ),
     "examples": ("list the shipped examples", _setup_examples, _run_examples),
+    "export": (
+        "write the model as a standalone PyTorch file in the notebook's style",
+        _setup_export,
+        _run_export,
+    ),
 }
 
 
