@@ -1,0 +1,395 @@
+"""Every layer's hidden state (and LSTM cell state) at every time step, with the block's weights.
+
+torch returns only the last layer's sequence y and each layer's final state h_n. ``trace``
+runs a recurrent block one layer at a time through torch's own one-layer kernel, with that
+layer's own weights, so every layer's sequence comes out of the same code path as a plain
+forward. The LSTM cell state at every step, which torch never returns, is rebuilt from the
+hidden states: the gates of all steps in one matrix product, then the linear recurrence
+c_t = f_t * c_(t-1) + i_t * g_t solved by a parallel (Hillis–Steele) scan. Nothing loops over
+time steps in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .analysis import BYTES_PER_VALUE, analyze
+from .errors import ModelError, TraceCancelled
+from .model import StackModel, select_output
+from .spec import LSTMBlock, Project, _RecurrentBlock
+
+# torch's one-layer kernels (the functions nn.RNN / nn.LSTM / nn.GRU call in their forward).
+_KERNELS = {
+    "RNN_TANH": torch.rnn_tanh,
+    "RNN_RELU": torch.rnn_relu,
+    "GRU": torch.gru,
+    "LSTM": torch.lstm,
+}
+_KINDS = {"RNN_TANH": "rnn", "RNN_RELU": "rnn", "GRU": "gru", "LSTM": "lstm"}
+# Gate blocks stacked in weight_ih / weight_hh: torch's input projection has this many rows
+# per hidden unit, so it allocates [time, batch, gates × hidden] per direction.
+_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+@dataclass(frozen=True)
+class RecurrentTrace:
+    """The states of one recurrent block at every layer, direction and time step.
+
+    ``hidden`` is [layers, directions, batch, time, hidden_out] whatever batch_first is (for a
+    projected LSTM the projected h); ``cell`` (LSTM only) is [layers, directions, batch, time,
+    hidden_size]. An unbatched (2-D) input gets batch size 1 here. ``h_n`` and ``c_n`` are
+    exactly what torch returns: [layers × directions, batch, hidden] ([layers × directions,
+    hidden] when unbatched).
+    """
+
+    block: str
+    kind: str
+    hidden: torch.Tensor
+    cell: torch.Tensor | None
+    h_n: torch.Tensor
+    c_n: torch.Tensor | None
+
+    @property
+    def num_layers(self) -> int:
+        return self.hidden.shape[0]
+
+    @property
+    def directions(self) -> int:
+        return self.hidden.shape[1]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What one run of a model produced: its input, every block's output, every state.
+
+    ``outputs`` maps block name -> that block's output tensor, in block order; ``recurrent``
+    maps each recurrent block's name -> its RecurrentTrace.
+    """
+
+    input: torch.Tensor
+    outputs: dict[str, torch.Tensor]
+    recurrent: dict[str, RecurrentTrace]
+
+    @property
+    def output(self) -> torch.Tensor:
+        """The model's output: the last block's output (the input when there are no blocks)."""
+        if not self.outputs:
+            return self.input
+        return next(reversed(self.outputs.values()))
+
+
+def trace(
+    model: StackModel,
+    x: torch.Tensor,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Trace:
+    """Run ``model`` on ``x`` in eval mode and keep every block's output and every state.
+
+    ``x`` is the model's input, e.g. [batch, time, features] (batch_first) or [time, batch,
+    features]. Each recurrent block yields hidden [layers, directions, batch, time,
+    hidden_out] and, for an LSTM, cell [layers, directions, batch, time, hidden_size].
+    Dropout is off, as in eval mode, whatever ``model.training`` is. ``progress(fraction)`` is
+    called after each block or recurrent layer; when ``cancel()`` returns True the trace
+    stops with TraceCancelled. A tensor that does not fit a block raises ModelError naming the
+    block.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise ModelError(f"trace needs a torch.Tensor as input, got {type(x).__name__}")
+    children = list(model.named_children())
+    total_steps = sum(
+        module.num_layers if isinstance(module, nn.RNNBase) else 1 for _, module in children
+    )
+    counter = _Progress(total_steps, progress, cancel)
+    outputs: dict[str, torch.Tensor] = {}
+    recurrent: dict[str, RecurrentTrace] = {}
+    current = x
+    with torch.no_grad():
+        for name, module in children:
+            if isinstance(module, nn.RNNBase):
+                current, states = _trace_recurrent(name, module, current, counter)
+                recurrent[name] = states
+            else:
+                counter.check(name)
+                current = _run_block(name, module, current)
+                counter.advance()
+            outputs[name] = current
+    counter.finish()
+    return Trace(input=x, outputs=outputs, recurrent=recurrent)
+
+
+class _Progress:
+    """Counts finished units of work (blocks and recurrent layers) for the callbacks."""
+
+    def __init__(
+        self,
+        total: int,
+        progress: Callable[[float], None] | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.progress = progress
+        self.cancel = cancel
+
+    def check(self, block: str) -> None:
+        if self.cancel is not None and self.cancel():
+            raise TraceCancelled(f"the trace was cancelled before {block} finished")
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(min(self.done / self.total, 1.0))
+
+    def finish(self) -> None:
+        if self.progress is not None and self.done == 0:
+            self.progress(1.0)
+
+
+def _run_block(name: str, module: nn.Module, incoming: torch.Tensor) -> torch.Tensor:
+    try:
+        return module(incoming)
+    except (RuntimeError, ValueError, IndexError) as error:
+        raise ModelError(
+            f"{name}: {error} (it received a tensor of shape {list(incoming.shape)})"
+        ) from None
+
+
+def _check_recurrent_input(name: str, module: nn.RNNBase, incoming: torch.Tensor) -> None:
+    """The checks nn.RNNBase makes before its kernel runs, with the block's name added."""
+    kind = _KINDS[module.mode].upper()
+    if incoming.dim() not in (2, 3):
+        raise ModelError(
+            f"{name}: {kind}: Expected input to be 2D or 3D, got {incoming.dim()}D instead "
+            f"(shape {list(incoming.shape)}); pass [batch, time, features]"
+        )
+    if incoming.shape[-1] != module.input_size:
+        raise ModelError(
+            f"{name}: input.size(-1) must be equal to input_size. Expected "
+            f"{module.input_size}, got {incoming.shape[-1]} (shape {list(incoming.shape)})"
+        )
+    weight = module.weight_ih_l0
+    if incoming.dtype != weight.dtype or incoming.device != weight.device:
+        raise ModelError(
+            f"{name}: input must be {weight.dtype} on {weight.device} like the weights, got "
+            f"{incoming.dtype} on {incoming.device}; convert it, e.g. x.to(torch.float32)"
+        )
+
+
+def _layer_weights(module: nn.RNNBase, layer: int) -> list[torch.Tensor]:
+    """One layer's weights in the order torch's kernels take them (forward, then reverse)."""
+    names = []
+    for suffix in ("", "_reverse")[: 2 if module.bidirectional else 1]:
+        names += [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
+        if module.bias:
+            names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
+        if getattr(module, "proj_size", 0) > 0:
+            names.append(f"weight_hr_l{layer}{suffix}")
+    return [getattr(module, name) for name in names]
+
+
+def _trace_recurrent(
+    name: str, module: nn.RNNBase, incoming: torch.Tensor, counter: _Progress
+) -> tuple[torch.Tensor, RecurrentTrace]:
+    """Run a recurrent block layer by layer; returns its output and its states."""
+    _check_recurrent_input(name, module, incoming)
+    kind = _KINDS[module.mode]
+    kernel = _KERNELS[module.mode]
+    batched = incoming.dim() == 3
+    # Work time-major [time, batch, features]: torch's kernels do so internally too.
+    if not batched:
+        sequence = incoming.unsqueeze(1)
+    elif module.batch_first:
+        sequence = incoming.transpose(0, 1)
+    else:
+        sequence = incoming
+    steps, batch = sequence.shape[0], sequence.shape[1]
+    directions = 2 if module.bidirectional else 1
+    hidden_size = module.hidden_size
+    out_size = getattr(module, "proj_size", 0) or hidden_size
+    options = {"dtype": incoming.dtype, "device": incoming.device}
+    hidden = torch.empty(module.num_layers, directions, batch, steps, out_size, **options)
+    cell = None
+    if kind == "lstm":
+        cell = torch.empty(module.num_layers, directions, batch, steps, hidden_size, **options)
+    h_zero = torch.zeros(directions, batch, out_size, **options)
+    c_zero = torch.zeros(directions, batch, hidden_size, **options)
+    finals_h: list[torch.Tensor] = []
+    finals_c: list[torch.Tensor] = []
+    for layer in range(module.num_layers):
+        counter.check(name)
+        weights = _layer_weights(module, layer)
+        # Arguments: weights, has_biases, num_layers, dropout, train, bidirectional, batch_first.
+        config = (weights, module.bias, 1, 0.0, False, module.bidirectional, False)
+        layer_input = sequence
+        if kind == "lstm":
+            sequence, h_n, c_n = kernel(layer_input, (h_zero, c_zero), *config)
+            finals_c.append(c_n)
+        else:
+            sequence, h_n = kernel(layer_input, h_zero, *config)
+        finals_h.append(h_n)
+        by_direction = sequence.view(steps, batch, directions, out_size)
+        hidden[layer].copy_(by_direction.permute(2, 1, 0, 3))
+        if cell is not None:
+            for direction in range(directions):
+                _lstm_cell_states(
+                    layer_input,
+                    by_direction[:, :, direction],
+                    weights,
+                    module.bias,
+                    direction,
+                    directions,
+                    hidden_size,
+                    out=cell[layer, direction].transpose(0, 1),
+                )
+        counter.advance()
+
+    h_n = torch.cat(finals_h)
+    c_n = torch.cat(finals_c) if finals_c else None
+    if batched:
+        y = sequence.transpose(0, 1) if module.batch_first else sequence
+    else:
+        y = sequence.squeeze(1)
+        h_n = h_n.squeeze(1)
+        c_n = c_n.squeeze(1) if c_n is not None else None
+    chosen = select_output(getattr(module, "output", "sequence"), module.batch_first, y, h_n, c_n)
+    if chosen.data_ptr() == y.data_ptr() and chosen.shape != y.shape:
+        # y at the last step is a view that would keep all of y alive.
+        chosen = chosen.clone()
+    return chosen, RecurrentTrace(name, kind, hidden, cell, h_n, c_n)
+
+
+def _lstm_cell_states(
+    layer_input: torch.Tensor,
+    hidden_states: torch.Tensor,
+    weights: list[torch.Tensor],
+    has_bias: bool,
+    direction: int,
+    directions: int,
+    hidden_size: int,
+    *,
+    out: torch.Tensor,
+) -> None:
+    """Write the cell state of every step of one LSTM layer and direction into ``out``.
+
+    ``layer_input`` is [time, batch, features], ``hidden_states`` that direction's h at every
+    step [time, batch, hidden_out], ``out`` a [time, batch, hidden_size] view. The gates i, f,
+    g of every step come from one matrix product with h of the previous step (of the next
+    step for the reverse direction); then c_t = f_t * c_(t-1) + i_t * g_t is scanned.
+    """
+    per_direction = len(weights) // directions
+    own = weights[direction * per_direction : (direction + 1) * per_direction]
+    weight_ih, weight_hh = own[0], own[1]
+    steps, batch = hidden_states.shape[0], hidden_states.shape[1]
+    rows = 3 * hidden_size  # torch stacks the gates as i, f, g, o: o is not needed
+    flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
+    if has_bias:
+        bias = own[2][:rows] + own[3][:rows]
+        gates = torch.addmm(bias, flat_input, weight_ih[:rows].t())
+    else:
+        gates = torch.mm(flat_input, weight_ih[:rows].t())
+    gates = gates.view(steps, batch, rows)
+    reverse = direction == 1
+    if steps > 1:
+        previous = hidden_states[1:] if reverse else hidden_states[:-1]
+        receiving = gates[:-1] if reverse else gates[1:]
+        receiving.view((steps - 1) * batch, rows).addmm_(
+            previous.reshape((steps - 1) * batch, -1), weight_hh[:rows].t()
+        )
+    gates[..., : 2 * hidden_size].sigmoid_()
+    gates[..., 2 * hidden_size :].tanh_()
+    forget = gates[..., hidden_size : 2 * hidden_size]
+    update = gates[..., :hidden_size] * gates[..., 2 * hidden_size :]
+    _linear_scan(forget, update, reverse=reverse, out=out)
+
+
+def _linear_scan(
+    decay: torch.Tensor, update: torch.Tensor, *, reverse: bool = False, out: torch.Tensor
+) -> torch.Tensor:
+    """Solve c_t = decay_t * c_(t-1) + update_t from c_(-1) = 0 along axis 0, into ``out``.
+
+    All three are [time, ...]; ``decay`` and ``update`` are used as scratch space. Hillis–Steele
+    doubling: after the step with offset d every position holds the composition of the 2d
+    steps ending there, so ceil(log2 T) vectorised steps suffice. Only products of decays are
+    formed, never quotients, so forget gates in [0, 1] lose nothing. ``reverse`` runs from the
+    last step to the first (c_t = decay_t * c_(t+1) + update_t).
+    """
+    steps = decay.shape[0]
+    if steps == 1:
+        return out.copy_(update)
+    # Two buffers each: torch refuses overlapping reads and writes in one elementwise op.
+    carries = [update, torch.empty_like(update)]
+    factors = [decay, torch.empty_like(update)]
+    current = 0
+    offset = 1
+    while offset < steps:
+        carry, factor = carries[current], factors[current]
+        is_last = 2 * offset >= steps
+        target = out if is_last else carries[1 - current]
+        if reverse:
+            done, later, earlier = (
+                slice(steps - offset, None),
+                slice(0, -offset),
+                slice(offset, None),
+            )
+        else:
+            done, later, earlier = slice(0, offset), slice(offset, None), slice(0, -offset)
+        # Positions within `offset` of the start already hold their final value.
+        target[done].copy_(carry[done])
+        torch.addcmul(carry[later], factor[later], carry[earlier], out=target[later])
+        if not is_last:
+            factor_target = factors[1 - current]
+            factor_target[done].copy_(factor[done])
+            torch.mul(factor[later], factor[earlier], out=factor_target[later])
+            current = 1 - current
+        offset *= 2
+    return out
+
+
+def estimate_run_bytes(project: Project) -> int:
+    """Bytes a run of ``project`` needs in float32: weights, activations and the trace.
+
+    Counts the weights, the input, every block's output, each recurrent block's hidden
+    [layers, directions, batch, time, hidden_out] and cell traces with h_n / c_n, and the
+    largest set of temporaries alive at once while one recurrent layer runs (its input and
+    output sequences, torch's gate buffer, the LSTM gates and scan buffers). Raises
+    ModelError when the project cannot run.
+    """
+    analysis = analyze(project)
+    if analysis.first_error is not None:
+        raise ModelError(analysis.first_error.message)
+    values = analysis.total_parameters + analysis.input.numel
+    peak_temporaries = 0
+    for block, stage in zip(project.blocks, analysis.stages[1:], strict=True):
+        assert stage.output is not None and stage.incoming is not None
+        values += stage.output.numel
+        if not isinstance(block, _RecurrentBlock):
+            continue
+        incoming = stage.incoming
+        if incoming.ndim == 3:
+            batch = incoming.shape[0] if block.batch_first else incoming.shape[1]
+            steps = incoming.shape[1] if block.batch_first else incoming.shape[0]
+        else:
+            batch, steps = 1, incoming.shape[0]
+        directions, out_size, hidden_size = block.directions, block.hidden_out, block.hidden_size
+        positions = batch * steps
+        state_values = block.num_layers * directions * (positions + batch) * out_size
+        is_lstm = isinstance(block, LSTMBlock)
+        if is_lstm:
+            state_values += block.num_layers * directions * (positions + batch) * hidden_size
+        values += state_values
+        kernel_buffer = directions * positions * _GATES[block.type] * hidden_size
+        # Gates i, f, g, the update i*g and two scan buffers, for one direction at a time.
+        scan_buffers = 6 * positions * hidden_size if is_lstm else 0
+        for layer in range(block.num_layers):
+            features = incoming.shape[-1] if layer == 0 else directions * out_size
+            layer_values = positions * (features + directions * out_size) + max(
+                kernel_buffer, scan_buffers
+            )
+            peak_temporaries = max(peak_temporaries, layer_values)
+    return (values + peak_temporaries) * BYTES_PER_VALUE
