@@ -23,6 +23,7 @@ _EXPORTS = {
     "analyze": "rnnstudio.core.analysis",
     "load_example": "rnnstudio.core.examples",
     "example_names": "rnnstudio.core.examples",
+    "export_python": "rnnstudio.core.export",
 }
 
 __all__ = ["__version__", *_EXPORTS]
