@@ -318,7 +318,7 @@ def make_input(
     spec = project.input
     if signal is None:
         signal = spec.signal if spec.signal is not None else DEFAULT_SIGNAL
-    if seed is not None and not (isinstance(seed, int) and 0 <= seed <= MAX_SEED):
+    if seed is not None and (type(seed) is not int or not 0 <= seed <= MAX_SEED):
         raise ProjectError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
     batch, steps, features = spec.batch, spec.seq_len, spec.features
     generator = torch.Generator(device="cpu")
@@ -480,10 +480,12 @@ def _parse_csv(text: str, path: Path) -> np.ndarray:
                     header_seen = True
                     continue
             if len(cells) != columns:
-                column = min(len(cells), columns) + (1 if len(cells) > columns else 0)
+                # The first column that is missing or extra.
+                column = min(len(cells), columns) + 1
                 raise ProjectError(
-                    f"{path}: line {line}, column {column}: the row has {len(cells)} columns but "
-                    f"line {first_row_line} has {columns}; every row needs one value per feature",
+                    f"{path}: line {line}, column {column}: the row has {_columns(len(cells))} "
+                    f"but line {first_row_line} has {columns}; every row needs one value per "
+                    "feature",
                     path=str(path),
                 )
             for index, (cell, number) in enumerate(zip(cells, numbers, strict=True)):
@@ -505,6 +507,10 @@ def _parse_csv(text: str, path: Path) -> np.ndarray:
             path=str(path),
         )
     return np.frombuffer(values, dtype=np.float64).reshape(rows, columns).copy()
+
+
+def _columns(count: int) -> str:
+    return "1 column" if count == 1 else f"{count} columns"
 
 
 def _number(cell: str, decimal_comma: bool) -> float | None:
