@@ -28,6 +28,7 @@ from .spec import (
 PROJECT_SUFFIX = ".rnnstudio"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REPORTED_ERRORS = 6
+MAX_INTEGER_DIGITS = 1000
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
@@ -143,8 +144,18 @@ def _decode_json(raw: bytes | str, source: str) -> Any:
     def reject_constant(name: str) -> Any:
         raise ValueError(f"{name} is not a valid JSON number")
 
+    def parse_integer(literal: str) -> int:
+        # Python's own refusal (over 4300 digits) tells the user to change an interpreter limit.
+        digits = len(literal.lstrip("-"))
+        if digits > MAX_INTEGER_DIGITS:
+            raise ValueError(
+                f"a number with {digits} digits is far too large for any field; "
+                "is this the right file?"
+            )
+        return int(literal)
+
     try:
-        return json.loads(text, parse_constant=reject_constant)
+        return json.loads(text, parse_constant=reject_constant, parse_int=parse_integer)
     except json.JSONDecodeError as error:
         hint = " (the file may be cut short)" if error.pos >= len(text.rstrip()) else ""
         raise ProjectError(
