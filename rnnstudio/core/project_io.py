@@ -66,8 +66,11 @@ def parse_project(data: bytes | str | Mapping[str, Any], *, source: str = "<proj
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
     """Write atomically: a temporary file in the same folder, flushed, then renamed over it."""
-    path = Path(path)
-    text = project_to_json(project)
+    write_text_atomically(Path(path), project_to_json(project))
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """A crash or kill at any moment leaves the old file or the new one, never a mix."""
     folder = path.parent if str(path.parent) else Path(".")
     temporary = None
     try:
