@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -132,6 +133,211 @@ def _run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- run ----------------------------------------------------------------------------------
+
+_MEMORY_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+MAX_CSV_BATCH = 1000
+
+_RUN_EPILOG = """\
+arrays (in OUT.npz, and as CSV files):
+  input           exactly the tensor fed to the model (input.shape of the project)
+  output          the model's output
+  NAME.hidden     every recurrent block's hidden state h: [layers, directions, batch,
+                  time, hidden], whatever batch_first is (an LSTM's projected h)
+  NAME.cell       every LSTM's cell state c: [layers, directions, batch, time, hidden_size]
+
+CSV files (--csv DIR): one per array and per batch item, ARRAY_bITEM.csv, e.g.
+  input_b0.csv, rnn1.hidden_b0.csv, output_b3.csv. The header row names the columns:
+  one row per time step led by "step", then one column per value of that step:
+  feature2 (input), layer0_dir1_unit3 (states), class4 or unit3 (output). An output
+  without a time axis (e.g. the last step) is one row. Values have 9 significant digits.
+
+signals (--signal): uniform (the default, as torch.rand), normal, sine, square, step,
+  impulse, ramp, csv. A kind alone uses its default settings (or the file's, if the file
+  has that kind); a JSON object sets fields, e.g.
+  --signal '{"kind": "sine", "frequency": 0.1}'
+  --signal '{"kind": "csv", "path": "data.csv"}'   (rows: time steps, columns: features)
+  A CSV feeds its first seq_len rows to every batch item; a relative path in the project
+  file starts at the file's folder, one given to --signal at the working folder.
+
+seeds: the weights come from --seed (0 without it), so a run is reproducible; random
+  signals and noise use --seed too when given, else the signal's own seed.
+"""
+
+
+def _memory_size(text: str) -> int:
+    """'512M' -> 536870912: a byte count with an optional K, M, G or T (powers of 1024)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([kmgt]?)(?:i?b)?\s*", text, re.IGNORECASE)
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"must be a size such as 512M, 2G or 1.5GiB (or a number of bytes), got {text!r}"
+        )
+    value = int(float(match.group(1)) * _MEMORY_UNITS[match.group(2).lower()])
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be more than 0 bytes, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    from rnnstudio.core.signals import MAX_SEED
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}, got {value}")
+    return value
+
+
+def _setup_run(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = _RUN_EPILOG
+    _add_file(parser)
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="seed of the weights and of random signals (default: weights 0, the file's signal)",
+    )
+    parser.add_argument(
+        "--signal",
+        metavar="KIND|JSON",
+        help="the input signal instead of the file's: a kind or a JSON object (see below)",
+    )
+    _add_input_overrides(parser)
+    parser.add_argument(
+        "--max-memory",
+        type=_memory_size,
+        metavar="SIZE",
+        help="refuse runs estimated to need more memory than this (default 2G), e.g. 512M",
+    )
+    parser.add_argument(
+        "--npz", metavar="OUT.npz", help="write all arrays to one numpy file (numpy.load)"
+    )
+    parser.add_argument(
+        "--csv", metavar="DIR", help="write every array as CSV files into DIR (see below)"
+    )
+    parser.add_argument(
+        "--png", metavar="DIR", help="save the hidden-state and output figures into DIR"
+    )
+
+
+def _with_signal(project, text: str):
+    """The project with the --signal choice as its input signal."""
+    from pathlib import Path
+
+    from rnnstudio.core.errors import ProjectError
+    from rnnstudio.core.project_io import updated
+    from rnnstudio.core.signals import SIGNAL_CLASSES, SIGNAL_KINDS
+
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            choice = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ProjectError(f"--signal: is not a valid JSON object: {error}") from None
+    elif text in SIGNAL_CLASSES:
+        current = project.input.signal
+        if current is not None and current.kind == text:
+            return project
+        if text == "csv":
+            raise ProjectError(
+                "--signal: a csv signal needs its file: "
+                '--signal \'{"kind": "csv", "path": "data.csv"}\''
+            )
+        choice = {"kind": text}
+    else:
+        raise ProjectError(
+            f"--signal: unknown signal kind {text!r}; use one of {', '.join(SIGNAL_KINDS)}, "
+            'or a JSON object such as \'{"kind": "sine", "frequency": 0.1}\''
+        )
+    if (
+        isinstance(choice, dict)
+        and choice.get("kind") == "csv"
+        and isinstance(choice.get("path"), str)
+    ):
+        # A path typed on the command line starts at the working folder, not the project's.
+        choice["path"] = str(Path(choice["path"]).expanduser().absolute())
+    try:
+        return updated(project, input={**project.input.model_dump(), "signal": choice})
+    except ProjectError as error:
+        raise ProjectError(f"--signal: {error}", field=error.field) from None
+
+
+def _check_memory(project, budget: int) -> None:
+    from rnnstudio.core.errors import MemoryBudgetError, format_bytes
+    from rnnstudio.core.trace import estimate_run_bytes
+
+    estimate = estimate_run_bytes(project)
+    if estimate <= budget:
+        return
+    gib = 1024**3
+    suggestion = f"{-(-estimate // gib)}G" if estimate >= gib else f"{-(-estimate // 1024**2)}M"
+    raise MemoryBudgetError(
+        f"this run needs about {format_bytes(estimate)} ({estimate:,} bytes: weights, "
+        f"activations and the hidden-state trace), more than the memory budget of "
+        f"{format_bytes(budget)} ({budget:,} bytes); lower --batch or --seq-len, make the "
+        f"blocks smaller, or raise the budget with --max-memory {suggestion}",
+        estimate_bytes=estimate,
+        budget_bytes=budget,
+    )
+
+
+def _run_run(args: argparse.Namespace) -> int:
+    if not (args.npz or args.csv or args.png):
+        print(
+            "rnnstudio run: nothing to write; add --npz OUT.npz, --csv DIR or --png DIR",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from pathlib import Path
+
+    from rnnstudio.core.model import DEFAULT_MEMORY_BUDGET, build_model
+    from rnnstudio.core.run_output import run_arrays, save_csv_tables, save_npz
+    from rnnstudio.core.signals import make_input
+    from rnnstudio.core.trace import trace
+
+    project = _load(args)
+    if args.signal is not None:
+        project = _with_signal(project, args.signal)
+    if args.csv and project.input.batch > MAX_CSV_BATCH:
+        print(
+            f"rnnstudio run: --csv writes one file per batch item and array; "
+            f"{project.input.batch} batch items are too many (at most {MAX_CSV_BATCH}): "
+            "lower --batch or use --npz",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    budget = args.max_memory if args.max_memory is not None else DEFAULT_MEMORY_BUDGET
+    _check_memory(project, budget)
+
+    model = build_model(project, seed=0 if args.seed is None else args.seed, max_memory=budget)
+    file_path = Path(args.file)
+    folder = file_path.parent if file_path.is_file() else None
+    result = trace(model, make_input(project, seed=args.seed, folder=folder))
+    arrays = run_arrays(result)
+    try:
+        if args.npz:
+            path = save_npz(arrays, args.npz)
+            shapes = ", ".join(f"{name} {list(values.shape)}" for name, values in arrays.items())
+            print(f"wrote {path}: {shapes}")
+        if args.csv:
+            written = save_csv_tables(project, arrays, args.csv)
+            print(f"wrote {len(written)} CSV files to {args.csv}")
+        if args.png:
+            from rnnstudio.plots import save_run_figures
+
+            Path(args.png).mkdir(parents=True, exist_ok=True)
+            figures = save_run_figures(result, project, Path(args.png))
+            print(f"wrote {len(figures)} figures to {args.png}")
+    except OSError as error:
+        where = error.filename or ""
+        print(f"rnnstudio run: cannot write {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 # name -> (help, setup, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {
     "summary": (
@@ -144,6 +350,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Comman
         "write the model as a standalone PyTorch file in the notebook's style",
         _setup_export,
         _run_export,
+    ),
+    "run": (
+        "run the model on an input signal and save input, output and every hidden state",
+        _setup_run,
+        _run_run,
     ),
 }
 
