@@ -1,0 +1,21 @@
+"""Figures of runs: hidden states over time and the model's output (matplotlib, never Qt).
+
+Every figure is a plain ``matplotlib.figure.Figure`` (pyplot is never imported), so the
+window embeds it in a canvas, the command line saves it and a notebook displays it.
+``HiddenStateFigure`` and ``OutputFigure`` refresh in place for the window.
+"""
+
+from .base import CursorBlitter, RefreshableFigure
+from .hidden import HiddenStateFigure, StatePanel, plot_block_states, plot_hidden
+from .labels import LABELS, label
+
+__all__ = [
+    "LABELS",
+    "CursorBlitter",
+    "HiddenStateFigure",
+    "RefreshableFigure",
+    "StatePanel",
+    "label",
+    "plot_block_states",
+    "plot_hidden",
+]

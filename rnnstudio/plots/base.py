@@ -1,0 +1,173 @@
+"""What every refreshable figure shares: a fixed layout, a time cursor and blitting.
+
+A figure is laid out once per structure (constrained layout run by hand, not at every draw,
+which would double the cost of a refresh) and again when its canvas is resized. Data updates
+only change artists' data, so a refresh is one plain draw.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import Event
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.lines import Line2D
+from matplotlib.ticker import Formatter, MaxNLocator
+
+from .downsample import extreme_blocks
+
+CURSOR_COLOR = "#222222"
+
+
+class RefreshableFigure(ABC):
+    """Base class: owns ``figure``, lays it out, and moves a vertical time cursor.
+
+    The cursor is one animated vertical line per time axis, so a normal draw leaves it out
+    and it can be drawn on its own over a saved background (see ``CursorBlitter``).
+    """
+
+    def __init__(self, figure: Figure | None, *, lang: str, figsize: tuple[float, float]) -> None:
+        self.figure = figure if figure is not None else Figure(figsize=figsize)
+        self.figure.set_layout_engine("none")
+        self.lang = lang
+        self._layout = ConstrainedLayoutEngine(h_pad=0.05, w_pad=0.05, hspace=0.04, wspace=0.03)
+        self._cursors: list[Line2D] = []
+        self._cursor_step: float | None = None
+        # Callbacks live on the figure, so this survives the GUI attaching its own canvas.
+        self.figure.canvas.mpl_connect("resize_event", self._on_resize)
+
+    @property
+    def cursor_artists(self) -> tuple[Line2D, ...]:
+        """The animated cursor lines, one per time axis (empty when nothing is over time)."""
+        return tuple(self._cursors)
+
+    @property
+    def cursor_step(self) -> float | None:
+        return self._cursor_step
+
+    def set_cursor(self, step: float | None) -> tuple[Line2D, ...]:
+        """Put the cursor at time step ``step`` (None hides it); returns the lines to blit.
+
+        Nothing is redrawn: draw the returned artists over a saved background
+        (``CursorBlitter.move`` does it), or call ``figure.canvas.draw_idle()``.
+        """
+        self._cursor_step = step
+        for line in self._cursors:
+            if step is not None:
+                line.set_xdata([step, step])
+            line.set_visible(step is not None)
+        return tuple(self._cursors)
+
+    def _add_cursor(self, axes: Axes) -> None:
+        line = axes.axvline(0, color=CURSOR_COLOR, linewidth=1.5, animated=True, visible=False)
+        self._cursors.append(line)
+
+    def _clear(self) -> None:
+        self.figure.clear()
+        self._cursors = []
+
+    def _relayout(self) -> None:
+        self._layout.execute(self.figure)
+
+    def _restore_cursor(self) -> None:
+        self.set_cursor(self._cursor_step)
+
+    def _redraw(self) -> None:
+        self.figure.canvas.draw_idle()
+
+    def _on_resize(self, event: Event) -> None:
+        if self.figure.axes:
+            self._relayout()
+            self._refill()
+
+    @abstractmethod
+    def _refill(self) -> None:
+        """Put the current data into the artists again, for the new pixel budget."""
+
+
+def pixel_size(axes: Axes) -> tuple[int, int]:
+    """The axes' drawing area in device pixels (width, height), at least one each."""
+    box = axes.bbox
+    return max(1, int(box.width)), max(1, int(box.height))
+
+
+def show_image(image: AxesImage, values: np.ndarray, width: int, height: int) -> int:
+    """Put ``values`` [rows, time] into ``image`` reduced to width × height pixels.
+
+    Rows and columns keep their real positions (row r at y = r, step t at x = t), so the
+    axes read in units and time steps whatever the reduction. Returns the column step.
+    """
+    reduced, row_step, column_step = extreme_blocks(values, height, width)
+    image.set_data(reduced)
+    image.set_extent(
+        (-0.5, reduced.shape[1] * column_step - 0.5, reduced.shape[0] * row_step - 0.5, -0.5)
+    )
+    return column_step
+
+
+def padded_range(*arrays: np.ndarray) -> tuple[float, float]:
+    """Axis limits holding every value of ``arrays`` with a 5% margin."""
+    low = min((float(a.min()) for a in arrays if a.size), default=-1.0)
+    high = max((float(a.max()) for a in arrays if a.size), default=1.0)
+    if low == high:
+        return low - 0.5, high + 0.5
+    margin = 0.05 * (high - low)
+    return low - margin, high + margin
+
+
+def integer_ticks(axes: Axes, formatter: Formatter | None = None) -> None:
+    """Y ticks on whole numbers only (units, classes, features)."""
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=1))
+    if formatter is not None:
+        axes.yaxis.set_major_formatter(formatter)
+
+
+class CursorBlitter:
+    """Moves a figure's time cursor by blitting, without redrawing the figure.
+
+    Works on any Agg-based canvas (FigureCanvasAgg, and FigureCanvasQTAgg in the window)::
+
+        view = HiddenStateFigure(figure)      # the canvas may be attached before or after
+        canvas = FigureCanvasQTAgg(view.figure)
+        blitter = CursorBlitter(view)
+        slider.valueChanged.connect(blitter.move)
+
+    After every full draw (an update, a resize) the background without the cursor is saved;
+    ``move(t)`` restores it, draws only the cursor lines at ``t`` and blits the figure's
+    area: a few milliseconds however much data the figure shows.
+    """
+
+    def __init__(self, view: RefreshableFigure) -> None:
+        self.view = view
+        self._background: object | None = None
+        self._connection = view.figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, event: Event) -> None:
+        canvas = self.view.figure.canvas
+        self._background = canvas.copy_from_bbox(self.view.figure.bbox)
+        self._draw_artists(self.view.cursor_artists)
+
+    def _draw_artists(self, artists: Sequence[Artist]) -> None:
+        for artist in artists:
+            if artist.get_visible():
+                self.view.figure.draw_artist(artist)
+
+    def move(self, step: float | None) -> None:
+        """Show the cursor at time step ``step`` (None hides it)."""
+        canvas = self.view.figure.canvas
+        artists = self.view.set_cursor(step)
+        if self._background is None:
+            canvas.draw()  # saves the background and draws the cursor (_on_draw)
+            return
+        canvas.restore_region(self._background)
+        self._draw_artists(artists)
+        canvas.blit(self.view.figure.bbox)
+
+    def disconnect(self) -> None:
+        self.view.figure.canvas.mpl_disconnect(self._connection)

@@ -1,0 +1,86 @@
+"""Reduce long sequences to at most one value per pixel while keeping their extremes.
+
+Buckets are consecutive and of equal size ``step`` (the last one may be shorter): bucket ``i``
+covers positions ``[i * step, min((i + 1) * step, n))``. Plots keep their axes in real time
+steps, so a reduced column or point still sits where its steps are.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def bucket_step(length: int, max_buckets: int) -> int:
+    """The smallest bucket size that splits ``length`` positions into at most ``max_buckets``."""
+    return max(1, math.ceil(length / max(1, max_buckets)))
+
+
+def _pad_to_multiple(values: np.ndarray, axis: int, step: int) -> np.ndarray:
+    # Repeating the last value adds nothing new to the last bucket's minimum or maximum.
+    missing = -values.shape[axis] % step
+    if missing == 0:
+        return values
+    widths = [(0, 0)] * values.ndim
+    widths[axis] = (0, missing)
+    return np.pad(values, widths, mode="edge")
+
+
+def minmax_envelope(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Line data with at most ``max_points`` points per line that keeps every bucket's extremes.
+
+    Args:
+        values: ``[..., time]``, one line per leading index.
+        max_points: the most points a line may have, e.g. the axes' width in pixels.
+
+    Returns:
+        ``(steps, reduced)``, both ``[..., points]``: with ``time <= max_points`` the real
+        steps ``0..time-1`` and ``values`` unchanged; otherwise, per bucket of
+        ``bucket_step(time, max_points // 2)`` steps, its minimum and its maximum at the steps
+        where they occur, in time order.
+    """
+    values = np.asarray(values)
+    length = values.shape[-1]
+    if length <= max_points:
+        steps = np.broadcast_to(np.arange(length), values.shape)
+        return steps, values
+    step = bucket_step(length, max(1, max_points // 2))
+    buckets = _pad_to_multiple(values, -1, step).reshape(*values.shape[:-1], -1, step)
+    starts = np.arange(buckets.shape[-2]) * step
+    low_at = np.minimum(buckets.argmin(axis=-1) + starts, length - 1)
+    high_at = np.minimum(buckets.argmax(axis=-1) + starts, length - 1)
+    first = np.minimum(low_at, high_at)
+    second = np.maximum(low_at, high_at)
+    steps = np.stack([first, second], axis=-1).reshape(*values.shape[:-1], -1)
+    reduced = np.take_along_axis(values, steps, axis=-1)
+    return steps, reduced
+
+
+def extreme_blocks(
+    image: np.ndarray, max_rows: int, max_columns: int
+) -> tuple[np.ndarray, int, int]:
+    """An image with at most ``max_rows`` × ``max_columns`` cells, each a block's extreme value.
+
+    Args:
+        image: ``[rows, columns]``, e.g. units × time.
+
+    Returns:
+        ``(reduced, row_step, column_step)``: ``reduced[i, j]`` is the value of largest
+        magnitude (the maximum on a tie) in the block of ``row_step`` rows and ``column_step``
+        columns starting at ``(i * row_step, j * column_step)``, so a short spike in one unit
+        stays visible with its sign. With both steps 1, ``reduced`` is ``image`` itself.
+    """
+    image = np.asarray(image)
+    rows, columns = image.shape
+    row_step = bucket_step(rows, max_rows)
+    column_step = bucket_step(columns, max_columns)
+    if row_step == 1 and column_step == 1:
+        return image, 1, 1
+    padded = _pad_to_multiple(_pad_to_multiple(image, 0, row_step), 1, column_step)
+    blocks = padded.reshape(
+        padded.shape[0] // row_step, row_step, padded.shape[1] // column_step, column_step
+    )
+    high = blocks.max(axis=(1, 3))
+    low = blocks.min(axis=(1, 3))
+    return np.where(high >= -low, high, low), row_step, column_step
