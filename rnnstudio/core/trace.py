@@ -258,7 +258,8 @@ def _trace_recurrent(
         h_n = h_n.squeeze(1)
         c_n = c_n.squeeze(1) if c_n is not None else None
     chosen = select_output(getattr(module, "output", "sequence"), module.batch_first, y, h_n, c_n)
-    if chosen.data_ptr() == y.data_ptr() and chosen.shape != y.shape:
+    shares_y = chosen.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()
+    if shares_y and chosen.shape != y.shape:
         # y at the last step is a view that would keep all of y alive.
         chosen = chosen.clone()
     return chosen, RecurrentTrace(name, kind, hidden, cell, h_n, c_n)
