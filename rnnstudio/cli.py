@@ -328,7 +328,6 @@ def _run_run(args: argparse.Namespace) -> int:
         if args.png:
             from rnnstudio.plots import save_run_figures
 
-            Path(args.png).mkdir(parents=True, exist_ok=True)
             figures = save_run_figures(result, project, Path(args.png))
             print(f"wrote {len(figures)} figures to {args.png}")
     except OSError as error:

@@ -301,6 +301,23 @@ def test_csv_refuses_huge_batches(tmp_path, capsys):
     assert not (tmp_path / "t").exists()
 
 
+def test_png_writes_the_run_figures_of_the_same_trace(tmp_path, capsys):
+    from rnnstudio.plots import save_run_figures
+
+    project = stacked_project(signal=NormalSignal(seed=2))
+    folder = tmp_path / "figures"
+    code, stdout, _ = run(capsys, saved(tmp_path, project), "--seed", "3", "--png", str(folder))
+    assert code == 0
+    reference = save_run_figures(
+        trace(build_model(project, seed=3), make_input(project)), project, tmp_path / "reference"
+    )
+    written = sorted(folder.iterdir())
+    assert [path.name for path in written] == sorted(path.name for path in reference)
+    assert f"{len(reference)} figures" in stdout
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 # --- memory budget --------------------------------------------------------------------------
 
 
