@@ -133,7 +133,7 @@ def test_stage_shapes_equal_real_forwards(project):
     failing = project.blocks[stop]
     error = analysis.stages[stop + 1].errors[0]
     assert error.block == failing.name
-    assert error.code == "bad_rank"
+    assert error.code.endswith("bad_rank")
     with pytest.raises((ValueError, RuntimeError)):
         make_module(failing, x.shape[-1])(x)
     for later in analysis.stages[stop + 2 :]:
