@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from torch import nn
 
 from .errors import ModelError
+from .messages import AxisRef, Word, render
 from .spec import (
     LinearBlock,
     LSTMBlock,
@@ -95,9 +96,30 @@ class Problem:
 
     severity: Literal["error", "warning"]
     code: str
-    message: str
+    message: str  # English; text(lang) renders other languages from the catalogue
     block: str | None = None  # None: the input
     field: str | None = None  # the spec field the problem concerns, for the GUI to mark
+    keys: tuple[str, ...] = ()  # message catalogue keys, joined
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("en" or "es")."""
+        if not self.keys or lang == "en":
+            return self.message
+        return render(self.keys, dict(self.args), lang)
+
+
+def _problem(
+    severity: Literal["error", "warning"],
+    keys: tuple[str, ...],
+    block_name: str | None,
+    field_name: str | None = None,
+    /,
+    **args: Any,
+) -> Problem:
+    message = render(keys, args)
+    code = keys[0].split(".")[0]  # "bad_rank.linear" and "bad_rank.recurrent" share a code
+    return Problem(severity, code, message, block_name, field_name, keys, tuple(args.items()))
 
 
 @dataclass(frozen=True)
@@ -258,19 +280,9 @@ def _block_parameters(block: _Block, features: int | None) -> tuple[ParameterInf
 
 def _input_problems(project: Project) -> tuple[Problem, ...]:
     spec = project.input
-    problems = []
     if spec.batch == spec.seq_len and spec.batch > 1:
-        problems.append(
-            Problem(
-                "warning",
-                "batch_equals_seq_len",
-                f"batch and seq_len are both {spec.batch}: swapping the two axes by mistake "
-                "gives no error. Use different sizes while learning to see which axis is which.",
-                None,
-                "seq_len",
-            )
-        )
-    return tuple(problems)
+        return (_problem("warning", ("batch_equals_seq_len",), None, "seq_len", size=spec.batch),)
+    return ()
 
 
 _Rule = tuple[TensorInfo | None, tuple[tuple[str, TensorInfo], ...], tuple[Problem, ...]]
@@ -286,35 +298,34 @@ def _apply_rule(block: _Block, incoming: TensorInfo, next_block: _Block | None) 
 
 
 def _size_mismatch(block: _Block, field_name: str, expected: int, incoming: TensorInfo) -> Problem:
-    got = incoming.shape[-1]
-    return Problem(
+    return _problem(
         "error",
-        "size_mismatch",
-        f"{block.name} expects {field_name} {expected} but receives {got} features "
-        f"(the last axis of {incoming.describe()}); set {field_name} to {got}, "
-        "or leave it empty to take it from the incoming tensor",
+        ("size_mismatch",),
         block.name,
         field_name,
+        block=block.name,
+        field=field_name,
+        expected=expected,
+        got=incoming.shape[-1],
+        incoming=incoming,
     )
 
 
 def _recurrent_rule(block: _RecurrentBlock, incoming: TensorInfo) -> _Rule:
     problems: list[Problem] = []
-    kind = block.type.upper()
     if incoming.ndim not in (2, 3):
-        problems.append(
-            Problem(
-                "error",
-                "bad_rank",
-                f"{block.name}: {kind} expects a 2-D or 3-D input ([batch, time, features]) "
-                f"but receives a {incoming.ndim}-D tensor {incoming.describe()}",
-                block.name,
-            )
+        problem = _problem(
+            "error",
+            ("bad_rank.recurrent",),
+            block.name,
+            block=block.name,
+            kind=block.type.upper(),
+            ndim=incoming.ndim,
+            incoming=incoming,
         )
-        return None, (), tuple(problems)
+        return None, (), (problem,)
     if block.input_size is not None and block.input_size != incoming.shape[-1]:
-        problems.append(_size_mismatch(block, "input_size", block.input_size, incoming))
-        return None, (), tuple(problems)
+        return None, (), (_size_mismatch(block, "input_size", block.input_size, incoming),)
 
     directions, out_size = block.directions, block.hidden_out
     state_first = (LAYERS,)
@@ -354,62 +365,62 @@ def _misread_axes_warning(block: _RecurrentBlock, incoming: TensorInfo) -> list[
     expected = (BATCH, TIME) if block.batch_first else (TIME, BATCH)
     if incoming.axes[:2] == expected:
         return []
-    first, second = ("batch", "time") if block.batch_first else ("time", "batch")
-    message = (
-        f"{block.name} (batch_first={block.batch_first}) reads axis 0 ({incoming.axis_text(0)}) "
-        f"as {first} and axis 1 ({incoming.axis_text(1)}) as {second}."
-    )
     if incoming.axes[:2] == expected[::-1]:
-        message += f" Set batch_first to {not block.batch_first} to read them as they are."
+        hint = "axes_misread.swap"
     elif incoming.axes[0] == LAYERS:
-        message += (
-            " This is h_n, laid out [layers×directions, batch, hidden] whatever batch_first is: "
-            "pass the sequence y (output: sequence) or its last step (output: last_step) instead."
-        )
+        hint = "axes_misread.h_n"
     else:
-        message += " Check that the block before passes the tensor you mean."
-    return [Problem("warning", "axes_misread", message, block.name, "batch_first")]
+        hint = "axes_misread.other"
+    first, second = (Word("word.batch"), Word("word.time"))
+    if not block.batch_first:
+        first, second = second, first
+    problem = _problem(
+        "warning",
+        ("axes_misread", hint),
+        block.name,
+        "batch_first",
+        block=block.name,
+        batch_first=block.batch_first,
+        other=not block.batch_first,
+        axis0=AxisRef(incoming, 0),
+        axis1=AxisRef(incoming, 1),
+        first=first,
+        second=second,
+    )
+    return [problem]
 
 
 def _unbatched_warning(block: _RecurrentBlock, incoming: TensorInfo) -> list[Problem]:
     if incoming.axes[0] == TIME:
         return []
-    return [
-        Problem(
-            "warning",
-            "unbatched_input",
-            f"{block.name} receives a 2-D tensor {incoming.describe()}; torch reads a 2-D "
-            f"input as one unbatched sequence [time, features], so {incoming.axis_text(0)} "
-            "becomes the time axis. Pass a 3-D tensor (e.g. output: sequence) to keep the batch.",
-            block.name,
-        )
-    ]
+    problem = _problem(
+        "warning",
+        ("unbatched_input",),
+        block.name,
+        block=block.name,
+        incoming=incoming,
+        axis0=AxisRef(incoming, 0),
+    )
+    return [problem]
 
 
 def _recurrent_option_warnings(block: _RecurrentBlock) -> list[Problem]:
     problems = []
     if block.dropout > 0 and block.num_layers == 1:
         problems.append(
-            Problem(
+            _problem(
                 "warning",
-                "dropout_one_layer",
-                f"{block.name}: dropout={block.dropout} does nothing with num_layers=1. torch "
-                "applies dropout between stacked layers only (after every layer but the last); "
-                "add layers or set dropout to 0.",
+                ("dropout_one_layer",),
                 block.name,
                 "dropout",
+                block=block.name,
+                dropout=block.dropout,
             )
         )
     if block.bidirectional and block.output == "last_step":
         problems.append(
-            Problem(
-                "warning",
-                "bidirectional_last_step",
-                f"{block.name}: with bidirectional=True, y at the last step holds the backward "
-                "direction after only one step of the sequence. final_hidden gives both "
-                "directions' complete states.",
-                block.name,
-                "output",
+            _problem(
+                "warning", ("bidirectional_last_step",), block.name, "output", block=block.name
             )
         )
     return problems
@@ -417,12 +428,7 @@ def _recurrent_option_warnings(block: _RecurrentBlock) -> list[Problem]:
 
 def _linear_rule(block: LinearBlock, incoming: TensorInfo, next_block: _Block | None) -> _Rule:
     if incoming.ndim == 0:
-        problems = (
-            Problem(
-                "error", "bad_rank", f"{block.name}: Linear needs at least one axis", block.name
-            ),
-        )
-        return None, (), problems
+        return None, (), (_problem("error", ("bad_rank.linear",), block.name, block=block.name),)
     if block.in_features is not None and block.in_features != incoming.shape[-1]:
         return None, (), (_size_mismatch(block, "in_features", block.in_features, incoming),)
     leads_to_probabilities = next_block is None or isinstance(next_block, SoftmaxBlock)
@@ -435,34 +441,39 @@ def _softmax_rule(block: SoftmaxBlock, incoming: TensorInfo) -> _Rule:
     ndim = incoming.ndim
     low, high = (-ndim, ndim - 1) if ndim else (-1, 0)
     if not low <= block.dim <= high:
-        problem = Problem(
+        problem = _problem(
             "error",
-            "dim_out_of_range",
-            f"{block.name}: Dimension out of range (expected to be in range of [{low}, {high}], "
-            f"but got {block.dim}); the incoming tensor {incoming.describe()} has {ndim} axes",
+            ("dim_out_of_range",),
             block.name,
             "dim",
+            block=block.name,
+            low=low,
+            high=high,
+            dim=block.dim,
+            incoming=incoming,
+            ndim=ndim,
         )
         return None, (), (problem,)
     problems = []
     if ndim:
         axis = block.dim % ndim
         if incoming.axes[axis] in _NOT_CLASS_AXES:
-            message = (
-                f"{block.name} normalises over {incoming.axis_text(axis)} (dim={block.dim}): the "
-                f"probabilities sum to 1 over the {incoming.shape[axis]} "
-                f"{_plural(incoming.axes[axis])}, not over classes."
-            )
+            keys: tuple[str, ...] = ("softmax_axis",)
+            class_axis = None
             if CLASSES in incoming.axes:
+                keys += ("softmax_axis.hint",)
                 class_axis = incoming.axes.index(CLASSES)
-                message += f" Use dim=-1 (or {class_axis}) for class probabilities."
-            problems.append(Problem("warning", "softmax_axis", message, block.name, "dim"))
+            problem = _problem(
+                "warning",
+                keys,
+                block.name,
+                "dim",
+                block=block.name,
+                axis=AxisRef(incoming, axis),
+                dim=block.dim,
+                size=incoming.shape[axis],
+                plural=Word(f"plural.{incoming.axes[axis]}"),
+                class_axis=class_axis,
+            )
+            problems.append(problem)
     return incoming, (), tuple(problems)
-
-
-def _plural(axis: str) -> str:
-    return {
-        TIME: "time steps",
-        BATCH: "sequences of the batch",
-        LAYERS: "layers×directions",
-    }.get(axis, axis)

@@ -467,8 +467,7 @@ def _explain_shape(
         axes=stage.output.describe(lang),
         reason=reason,
     )
-    if lang == "en":
-        text += "".join(f" {warning.message}" for warning in stage.warnings)
+    text += "".join(f" {warning.text(lang)}" for warning in stage.warnings)
     axes = stage.output.axes
     if "batch" in axes and "time" in axes:
         swapped = list(stage.output.shape)
@@ -517,8 +516,8 @@ def _explain_axis(block: SoftmaxBlock, incoming: TensorInfo, analysis: Analysis,
     warning = next(
         (p for p in analysis.stage(block.name).warnings if p.code == "softmax_axis"), None
     )
-    if warning is not None and lang == "en":
-        text += " " + warning.message
+    if warning is not None:
+        text += " " + warning.text(lang)
     return text
 
 

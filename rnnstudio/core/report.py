@@ -115,7 +115,7 @@ def summary_text(analysis: Analysis, lang: str = "en") -> str:
     if analysis.problems:
         heading("problems")
         for problem in analysis.problems:
-            lines.append(f"{words[problem.severity]}: {problem.message}")
+            lines.append(f"{words[problem.severity]}: {problem.text(lang)}")
     return "\n".join(lines) + "\n"
 
 
