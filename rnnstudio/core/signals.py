@@ -358,8 +358,8 @@ def _sequence(
     if isinstance(signal, StepSignal | ImpulseSignal):
         if signal.at_step >= steps:
             raise ProjectError(
-                f"input.signal.at_step: is {signal.at_step} but the sequence has only {steps} "
-                f"time steps (0 to {steps - 1}); choose a step below {steps} or raise seq_len",
+                f"input.signal.at_step: is {signal.at_step} but the sequence has only "
+                f"{_steps(steps)}; choose a step below {steps} or raise seq_len",
                 field="input.signal.at_step",
             )
         sequence = torch.zeros((steps, features), dtype=torch.float64)
@@ -374,6 +374,10 @@ def _sequence(
     if isinstance(signal, CsvSignal):
         return torch.from_numpy(_csv_sequence(signal, steps, features, folder))
     raise ProjectError(f"unknown signal {signal!r}")  # pragma: no cover - all kinds handled
+
+
+def _steps(count: int) -> str:
+    return "1 time step (step 0)" if count == 1 else f"{count} time steps (0 to {count - 1})"
 
 
 def _per_feature(values: tuple[float, ...], features: int, name: str) -> torch.Tensor:
