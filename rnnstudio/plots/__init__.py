@@ -8,14 +8,19 @@ window embeds it in a canvas, the command line saves it and a notebook displays 
 from .base import CursorBlitter, RefreshableFigure
 from .hidden import HiddenStateFigure, StatePanel, plot_block_states, plot_hidden
 from .labels import LABELS, label
+from .output import OutputFigure, plot_output
+from .save import save_run_figures
 
 __all__ = [
     "LABELS",
     "CursorBlitter",
     "HiddenStateFigure",
+    "OutputFigure",
     "RefreshableFigure",
     "StatePanel",
     "label",
     "plot_block_states",
     "plot_hidden",
+    "plot_output",
+    "save_run_figures",
 ]

@@ -177,6 +177,8 @@ class HiddenStateFigure(RefreshableFigure):
             self._build(selection)
             self._structure = structure
             self._text_key = None
+        for panel, (layer_index, direction_index) in zip(self.panels, selection.pairs, strict=True):
+            panel.layer, panel.direction = layer_index, direction_index
         self._set_texts(selection)
         text_key = (
             structure,
@@ -185,10 +187,12 @@ class HiddenStateFigure(RefreshableFigure):
             f"{selection.limit:.0f}",
             _input_text_width(selection.input_values),
         )
+        # Limits and ticks first: the layout must see the tick labels it makes room for.
+        self._refill()
         if text_key != self._text_key:
             self._relayout()
             self._text_key = text_key
-        self._refill()
+            self._refill()  # the pixel budget of the new layout
         self._restore_cursor()
         if redraw:
             self._redraw()

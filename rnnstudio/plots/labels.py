@@ -25,7 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
         "output": "output",
         "index": "index",
         "states_title": "{block} ({kind}): {state}, {item}",
-        "output_title": "{block} output {shape}, {item}",
+        "output_title": "{block} output {shape}",
         "softmax_over_time": (
             "softmax over time (dim={dim}): each class sums to 1 across the time steps, "
             "not across classes"
@@ -55,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "output": "salida",
         "index": "índice",
         "states_title": "{block} ({kind}): {state}, {item}",
-        "output_title": "salida de {block} {shape}, {item}",
+        "output_title": "salida de {block} {shape}",
         "softmax_over_time": (
             "softmax sobre el tiempo (dim={dim}): cada clase suma 1 a lo largo de los pasos, "
             "no entre clases"
