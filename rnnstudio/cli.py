@@ -361,6 +361,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Comman
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnnstudio",
+        usage="%(prog)s [FILE]\n       %(prog)s [-h] [--version] COMMAND ...",
         description=(
             "Build recurrent networks from blocks and see exactly what PyTorch does with them. "
             "Without a subcommand, opens FILE (a .rnnstudio file or an example name) "
@@ -374,8 +375,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_window(argv: list[str]) -> int:
+    """`rnnstudio` or `rnnstudio FILE`: the window, with a new project or with FILE."""
+    if len(argv) > 1:
+        build_parser().error(
+            f"one FILE at most, got {len(argv)}: {' '.join(argv)}; "
+            "commands are: " + ", ".join(COMMANDS)
+        )
+    try:
+        from rnnstudio.gui.app import run
+    except ImportError as error:
+        print(
+            f"rnnstudio: the window cannot start ({error}); "
+            "install PySide6 with: python -m pip install PySide6-Essentials",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return run(argv[0] if argv else None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _open_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,73 @@
+"""Every modal question the window asks, in one replaceable object.
+
+The window talks to dialogs only through `Dialogs`, so tests swap in an object with the same
+methods and never block on a modal box.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from rnnstudio.core.project_io import PROJECT_SUFFIX
+
+
+class UnsavedChoice(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Dialogs", text)
+
+
+def project_file_filter() -> str:
+    return _tr("RNN Studio projects (*{suffix});;All files (*)").format(suffix=PROJECT_SUFFIX)
+
+
+class Dialogs:
+    """Message boxes and file choosers, parented to the main window."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self._parent, title, message)
+
+    def ask_unsaved_changes(self, project_name: str) -> UnsavedChoice:
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_tr("Unsaved changes"))
+        box.setText(_tr("Save the changes to “{name}”?").format(name=project_name))
+        box.setInformativeText(_tr("Without saving, the changes are lost."))
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return UnsavedChoice.SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return UnsavedChoice.DISCARD
+        return UnsavedChoice.CANCEL
+
+    def ask_open_path(self, directory: str) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self._parent, _tr("Open project"), directory, project_file_filter()
+        )
+        return Path(path) if path else None
+
+    def ask_save_path(self, suggestion: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self._parent, _tr("Save project as"), suggestion, project_file_filter()
+        )
+        if not path:
+            return None
+        chosen = Path(path)
+        return chosen if chosen.suffix else chosen.with_suffix(PROJECT_SUFFIX)
