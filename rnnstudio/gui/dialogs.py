@@ -67,7 +67,4 @@ class Dialogs:
         path, _filter = QFileDialog.getSaveFileName(
             self._parent, _tr("Save project as"), suggestion, project_file_filter()
         )
-        if not path:
-            return None
-        chosen = Path(path)
-        return chosen if chosen.suffix else chosen.with_suffix(PROJECT_SUFFIX)
+        return Path(path) if path else None

@@ -92,11 +92,12 @@ class InputPane(QWidget):
         text_width = self.fontMetrics().horizontalAdvance("x" * 60)
         return self.fontMetrics().averageCharWidth() * 48 + text_width
 
-    def set_analysis(self, analysis: Analysis) -> None:
+    def set_analysis(self, analysis: Analysis, *, keep_rejections: bool = False) -> None:
+        """`keep_rejections`: the user is typing here; refused text stays until fixed."""
         stage = analysis.stages[0]
         by_field, general = split_messages(stage.problems, self.form.fields)
         values = analysis.project.input.model_dump()
-        self.form.set_state(values, {}, by_field, same_target=True)
+        self.form.set_state(values, {}, by_field, same_target=keep_rejections)
         self.general_messages.setText(messages_html(general))
         self.general_messages.setVisible(bool(general))
         tensor = analysis.input
@@ -176,7 +177,8 @@ class BlockPropertiesPane(QWidget):
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, FieldForm) else None
 
-    def show_block(self, analysis: Analysis, row: int) -> None:
+    def show_block(self, analysis: Analysis, row: int, *, keep_rejections: bool = False) -> None:
+        """`keep_rejections`: the user is typing in this block; refused text stays."""
         blocks = analysis.project.blocks
         if not 0 <= row < len(blocks):
             self._row, self._block_name = -1, None
@@ -187,7 +189,7 @@ class BlockPropertiesPane(QWidget):
         block = blocks[row]
         stage = analysis.stages[row + 1]
         # Renaming keeps the target; selecting another row changes it.
-        same_target = row == self._row
+        same_target = row == self._row and keep_rejections
         self._row, self._block_name = row, block.name
         self.heading.setText(f"{block.name} — {type_title(block.type)}")
         form = self.form(block.type)

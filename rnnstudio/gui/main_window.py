@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self._selected_name: str | None = None
         self._layout_restored = False
         self._shown_once = False
+        # True while a typed value is being applied: the forms keep refused text then.
+        self._applying_field_edit = False
 
         self._create_actions()
         self._create_panes()
@@ -118,12 +120,15 @@ class MainWindow(QMainWindow):
         stack = self.document.undo_stack
         self.action_undo = stack.createUndoAction(self, self.tr("&Undo"))
         self.action_undo.setObjectName("action_undo")
-        self.action_undo.setShortcuts([QKeySequence(standard.Undo)])
+        self.action_undo.setShortcuts(standard.Undo)
         self.action_redo = stack.createRedoAction(self, self.tr("&Redo"))
         self.action_redo.setObjectName("action_redo")
-        self.action_redo.setShortcuts(
-            [QKeySequence(standard.Redo), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
-        )
+        # Both common redo keys everywhere; a key listed twice would make it ambiguous.
+        redo_keys = [*QKeySequence.keyBindings(standard.Redo)]
+        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
+            if all(key.toString() != extra for key in redo_keys):
+                redo_keys.append(QKeySequence(extra))
+        self.action_redo.setShortcuts(redo_keys)
 
         self.add_actions: dict[str, QAction] = {}
         for block_type in BLOCK_TYPES:
@@ -342,10 +347,15 @@ class MainWindow(QMainWindow):
         self._apply_default_sizes()
 
     def _restore_layout(self) -> None:
+        # A damaged or foreign value is ignored: the default arrangement stays.
         geometry = self.settings.value(_GEOMETRY_KEY)
         state = self.settings.value(_STATE_KEY)
-        restored_geometry = geometry is not None and self.restoreGeometry(geometry)
-        restored_state = state is not None and self.restoreState(state, _LAYOUT_VERSION)
+        restored_geometry = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(
+            geometry
+        )
+        restored_state = isinstance(state, QByteArray | bytes) and self.restoreState(
+            state, _LAYOUT_VERSION
+        )
         self._layout_restored = bool(restored_geometry and restored_state)
 
     @property
@@ -381,9 +391,10 @@ class MainWindow(QMainWindow):
         self._selected_row = row
         self._selected_name = names[row] if row >= 0 else None
 
+        keep_typing = self._applying_field_edit
         self.stack_pane.set_analysis(analysis, row)
-        self.input_pane.set_analysis(analysis)
-        self.properties_pane.show_block(analysis, row)
+        self.input_pane.set_analysis(analysis, keep_rejections=keep_typing)
+        self.properties_pane.show_block(analysis, row, keep_rejections=keep_typing)
         self.parameters_pane.set_analysis(analysis)
         self.shapes_pane.set_analysis(analysis)
         self.model_pane.set_analysis(analysis)
@@ -550,11 +561,18 @@ class MainWindow(QMainWindow):
         if field == "name":
             self._selected_name = value
         merge_key = ("block", row, field, session) if session is not None else None
-        self.document.edit(
+        self._apply_field_edit(
             new_project,
             self.tr("Change {block}.{field}").format(block=block.name, field=field),
             merge_key,
         )
+
+    def _apply_field_edit(self, project: Project, text: str, merge_key: Any) -> None:
+        self._applying_field_edit = True
+        try:
+            self.document.edit(project, text, merge_key)
+        finally:
+            self._applying_field_edit = False
 
     def _on_input_pane_help_changed(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -567,7 +585,7 @@ class MainWindow(QMainWindow):
             self.input_pane.show_rejection(field, str(error))
             return
         merge_key = ("input", field, session) if session is not None else None
-        self.document.edit(
+        self._apply_field_edit(
             new_project, self.tr("Change input {field}").format(field=field), merge_key
         )
 
@@ -652,7 +670,10 @@ class MainWindow(QMainWindow):
         path = self.dialogs.ask_save_path(str(suggestion))
         if path is None:
             return False
-        return self._save_to(Path(path))
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(PROJECT_SUFFIX)
+        return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
         try:

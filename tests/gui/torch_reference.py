@@ -7,6 +7,7 @@ on torch.rand of the input's shape. The panes must show exactly these facts.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -71,12 +72,21 @@ class HandWritten(nn.Module):
 
 def _try_step(block, module: nn.Module, x: torch.Tensor):
     try:
-        return _step(block, module, x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return _step(block, module, x)
     except (RuntimeError, IndexError, ValueError):
         return None, ()
 
 
 def _construct(block, size_in: int | None) -> nn.Module | None:
+    with warnings.catch_warnings():
+        # torch warns about dropout with one layer; the panes explain that themselves.
+        warnings.simplefilter("ignore", UserWarning)
+        return _construct_quietly(block, size_in)
+
+
+def _construct_quietly(block, size_in: int | None) -> nn.Module | None:
     if block.type in ("rnn", "lstm", "gru"):
         input_size = block.input_size if block.input_size is not None else size_in
         if input_size is None:
