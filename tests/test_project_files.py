@@ -17,7 +17,14 @@ from project_strategies import json_values, stack_dicts, valid_projects
 
 from rnnstudio.core.errors import ProjectError
 from rnnstudio.core.examples import example_names, load_example
-from rnnstudio.core.project_io import load_project, parse_project, project_to_json, save_project
+from rnnstudio.core.project_io import (
+    load_project,
+    parse_project,
+    project_to_json,
+    save_project,
+    updated,
+)
+from rnnstudio.core.spec import BLOCK_TYPES, Project, field_specs, new_block
 
 GOOD = {
     "format": "rnnstudio",
@@ -573,3 +580,38 @@ def test_relative_path_in_the_current_folder(tmp_path, monkeypatch):
     save_project(load_example("ejemplo_a"), "a.rnnstudio")
     assert load_project(Path("a.rnnstudio")) == load_example("ejemplo_a")
     assert os.listdir(tmp_path) == ["a.rnnstudio"]
+
+
+# --- updated(): the validated copy the window makes on every edit ------------------------------
+
+huge_integers = st.integers(min_value=10**4400, max_value=10**4500) | st.just(-(10**6000))
+
+
+@given(
+    st.sampled_from(BLOCK_TYPES),
+    st.data(),
+    json_values | huge_integers | st.just(float("nan")) | st.just(float("-inf")),
+)
+def test_updated_only_raises_project_error_naming_the_field(block_type, data, value):
+    block = new_block(Project(), block_type)
+    field = data.draw(st.sampled_from([spec.name for spec in field_specs(block_type)]))
+    try:
+        changed_block = updated(block, **{field: value})
+    except ProjectError as error:
+        assert error.field == field
+        assert str(error).startswith(f"{field}: ")
+        assert len(str(error)) < 400
+    else:
+        assert getattr(changed_block, field) == value
+
+
+def test_a_number_too_long_to_print_is_described_not_printed():
+    with pytest.raises(ProjectError) as caught:
+        parse_project(
+            {**GOOD, "blocks": [{"type": "rnn", "name": "rnn1", "hidden_size": 10**5000}]},
+            source="big.rnnstudio",
+        )
+    assert str(caught.value) == (
+        "big.rnnstudio: blocks[0].hidden_size: must be at most 10000000, "
+        "got a number of about 5000 digits"
+    )

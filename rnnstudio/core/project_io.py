@@ -361,6 +361,9 @@ def _show(value: Any) -> str:
     """A value as the user wrote it in JSON, shortened."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, int) and value.bit_length() > 3 * MAX_INTEGER_DIGITS:
+        # Too long for str(): Python refuses integers of more than 4300 digits.
+        return f"a number of about {int(value.bit_length() * math.log10(2))} digits"
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
