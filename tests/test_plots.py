@@ -20,6 +20,7 @@ from rnnstudio.core.model import build_model
 from rnnstudio.core.spec import Project
 from rnnstudio.core.trace import trace
 from rnnstudio.plots import (
+    CachingFigure,
     CursorBlitter,
     HiddenStateFigure,
     OutputFigure,
@@ -342,13 +343,60 @@ def test_output_figure_reuses_its_bars():
     np.testing.assert_allclose([bar.get_height() for bar in view.bars], expected, rtol=1e-6)
 
 
+def refreshed_pixels(view, first, second, **options) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels after a cached refresh from ``first`` to ``second``, and of a full draw of it."""
+    canvas = FigureCanvasAgg(view.figure)
+    view.update(*first, **options)  # a full draw: the still parts are kept
+    kept = view.figure._static_pixels
+    view.update(*second, **options)  # only the data is drawn
+    assert view.figure._static_pixels is kept
+    cached = np.asarray(canvas.buffer_rgba()).copy()
+    view.figure.forget_static()
+    canvas.draw()
+    assert view.figure._static_pixels is not kept
+    return cached, np.asarray(canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("kind", ["heatmap", "lines"])
+def test_a_cached_refresh_draws_the_same_pixels_as_a_full_draw(kind):
+    block = {"type": "lstm", "hidden_size": 5, "num_layers": 2, "bidirectional": True}
+    project = make_project(block)
+    _, x, first, _, _, _ = run(project, seed=0)
+    second = trace(build_model(project, seed=1), x)  # other weights, same input
+    view = HiddenStateFigure(CachingFigure(figsize=(6, 5), dpi=80))
+    options = {"layer": "all", "direction": "all", "kind": kind, "project": project}
+    cached, full = refreshed_pixels(view, (first, "rec"), (second, "rec"), **options)
+    np.testing.assert_array_equal(cached, full)
+
+
+def test_a_cached_output_refresh_draws_the_same_pixels_as_a_full_draw():
+    project, first = _classifier_run()
+    second = trace(build_model(project, seed=0), torch.rand(project.input.shape))
+    view = OutputFigure(CachingFigure(figsize=(6, 4), dpi=80))
+    cached, full = refreshed_pixels(view, (first, project), (second, project))
+    np.testing.assert_array_equal(cached, full)
+
+
+def test_a_zoom_redraws_everything():
+    project = make_project({"type": "rnn", "hidden_size": 4})
+    _, _, traced, _, _, _ = run(project)
+    view = HiddenStateFigure()
+    canvas = FigureCanvasAgg(view.figure)
+    view.update(traced, "rec")
+    kept = view.figure._static_pixels
+    view.panels[0].axes.set_xlim(1, 4)  # what the toolbar's zoom does
+    canvas.draw()
+    assert view.figure._static_pixels is not kept
+
+
 # --- the time cursor -----------------------------------------------------------------------
 
 
-def test_cursor_moves_through_every_time_axis_by_blitting():
+@pytest.mark.parametrize("figure_class", [Figure, CachingFigure])
+def test_cursor_moves_through_every_time_axis_by_blitting(figure_class):
     project = make_project({"type": "gru", "hidden_size": 8, "num_layers": 2}, seq_len=20)
     _, _, traced, _, _, _ = run(project)
-    figure = Figure(figsize=(6, 5), dpi=100)
+    figure = figure_class(figsize=(6, 5), dpi=100)
     canvas = FigureCanvasAgg(figure)
     view = HiddenStateFigure(figure)
     blitter = CursorBlitter(view)

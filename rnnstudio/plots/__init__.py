@@ -5,7 +5,7 @@ window embeds it in a canvas, the command line saves it and a notebook displays 
 ``HiddenStateFigure`` and ``OutputFigure`` refresh in place for the window.
 """
 
-from .base import CursorBlitter, RefreshableFigure
+from .base import CachingFigure, CursorBlitter, RefreshableFigure
 from .hidden import HiddenStateFigure, StatePanel, plot_block_states, plot_hidden
 from .labels import LABELS, label
 from .output import OutputFigure, plot_output
@@ -13,6 +13,7 @@ from .save import save_run_figures
 
 __all__ = [
     "LABELS",
+    "CachingFigure",
     "CursorBlitter",
     "HiddenStateFigure",
     "OutputFigure",

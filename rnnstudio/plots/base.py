@@ -7,13 +7,14 @@ only change artists' data, so a refresh is one plain draw.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import Event
+from matplotlib.backend_bases import DrawEvent, Event
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -25,6 +26,88 @@ from .downsample import extreme_blocks
 CURSOR_COLOR = "#222222"
 
 
+class CachingFigure(Figure):
+    """A Figure that keeps its unchanging parts as pixels, so a refresh draws only the data.
+
+    A view lists its data artists in ``data_artists`` (images, lines, bars: whatever
+    ``update`` changes) and marks them animated. On an Agg canvas (FigureCanvasAgg,
+    FigureCanvasQTAgg) a draw then restores the pixels of the rest (axes, ticks, texts,
+    colorbars) from the previous draw and draws only the data over them, when nothing that
+    shapes those pixels changed: canvas size, dpi, every axes' position, view limits and
+    labels, the suptitle and ``static_token`` (which the view changes with anything else
+    it shows, e.g. legend texts). A pan or zoom changes view limits, so it redraws fully.
+    Saving (savefig) always draws everything. The ``draw_event`` fires after the data is
+    drawn, so a CursorBlitter saves a background that holds it.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.data_artists: list[Artist] = []
+        self.static_token: object = None
+        self._static_pixels: object | None = None
+        self._static_key: tuple[object, ...] | None = None
+
+    def forget_static(self) -> None:
+        """Draw everything next time: call after changing what the static key cannot see."""
+        self._static_pixels = self._static_key = None
+
+    def _current_static_key(self, renderer: object) -> tuple[object, ...]:
+        parts: list[object] = [
+            getattr(renderer, "width", None),
+            getattr(renderer, "height", None),
+            self.dpi,
+            self.static_token,
+            (self._suptitle.get_text(), self._suptitle.get_position())
+            if self._suptitle is not None
+            else None,
+        ]
+        for axes in self.axes:
+            parts.append(
+                (
+                    tuple(axes.get_position().bounds),
+                    tuple(axes.viewLim.bounds),
+                    axes.get_title(loc="left"),
+                    axes.get_title(),
+                    axes.get_xlabel(),
+                    axes.get_ylabel(),
+                    axes.get_visible(),
+                )
+            )
+        return tuple(parts)
+
+    def draw(self, renderer: object) -> None:  # type: ignore[override]
+        can_cache = hasattr(renderer, "copy_from_bbox") and not self.canvas.is_saving()
+        if not can_cache or not self.data_artists or not self.get_visible():
+            self.forget_static()
+            super().draw(renderer)  # type: ignore[arg-type]
+            return
+        key = self._current_static_key(renderer)
+        if key == self._static_key and self._static_pixels is not None:
+            renderer.restore_region(self._static_pixels)  # type: ignore[attr-defined]
+        else:
+            with self._canvas_callbacks.blocked(signal="draw_event"):
+                super().draw(renderer)  # type: ignore[arg-type]
+            self._static_pixels = renderer.copy_from_bbox(self.bbox)  # type: ignore[attr-defined]
+            self._static_key = key
+        self._draw_data(renderer)
+        self.stale = False
+        DrawEvent("draw_event", self.canvas, renderer)._process()
+
+    def _draw_data(self, renderer: object) -> None:
+        # Same order as a full draw: data below the axes frame, the frame, data above it.
+        spines = [
+            spine
+            for axes in dict.fromkeys(a.axes for a in self.data_artists if a.axes is not None)
+            for spine in axes.spines.values()
+        ]
+        layers = sorted(
+            [*self.data_artists, *spines], key=lambda artist: artist.get_zorder()
+        )  # a stable sort: equal zorders keep their creation order, as in Axes.draw
+        for artist in layers:
+            if artist.get_visible():
+                artist.draw(renderer)  # type: ignore[arg-type]
+
+
 class RefreshableFigure(ABC):
     """Base class: owns ``figure``, lays it out, and moves a vertical time cursor.
 
@@ -33,8 +116,9 @@ class RefreshableFigure(ABC):
     """
 
     def __init__(self, figure: Figure | None, *, lang: str, figsize: tuple[float, float]) -> None:
-        self.figure = figure if figure is not None else Figure(figsize=figsize)
+        self.figure = figure if figure is not None else CachingFigure(figsize=figsize)
         self.figure.set_layout_engine("none")
+        self._builds = 0
         self.lang = lang
         self._layout = ConstrainedLayoutEngine(h_pad=0.05, w_pad=0.05, hspace=0.04, wspace=0.03)
         self._cursors: list[Line2D] = []
@@ -71,6 +155,29 @@ class RefreshableFigure(ABC):
     def _clear(self) -> None:
         self.figure.clear()
         self._cursors = []
+        self._builds += 1
+        if isinstance(self.figure, CachingFigure):
+            self.figure.data_artists = []
+
+    def _add_data(self, *artists: Artist) -> None:
+        """Artists that ``update`` changes: a CachingFigure redraws only these on a refresh."""
+        if isinstance(self.figure, CachingFigure):
+            for artist in artists:
+                artist.set_animated(True)
+            self.figure.data_artists.extend(artists)
+
+    def _set_static_token(self, token: object) -> None:
+        """What else shapes the figure's still pixels (e.g. legend texts): see CachingFigure."""
+        if isinstance(self.figure, CachingFigure):
+            self.figure.static_token = (self._builds, token)
+
+    def _set_title(self, text: str) -> None:
+        # figure.suptitle() would move the title back from where the layout put it.
+        title = self.figure._suptitle
+        if title is None:
+            self.figure.suptitle(text, fontsize="large")
+        else:
+            title.set_text(text)
 
     def _relayout(self) -> None:
         self._layout.execute(self.figure)
@@ -111,14 +218,20 @@ def show_image(image: AxesImage, values: np.ndarray, width: int, height: int) ->
     return column_step
 
 
-def padded_range(*arrays: np.ndarray) -> tuple[float, float]:
-    """Axis limits holding every value of ``arrays`` with a 5% margin."""
+def nice_range(*arrays: np.ndarray, intervals: int = 4) -> tuple[float, float]:
+    """Axis limits holding every value, rounded out to a 1-2-2.5-5 step.
+
+    Round limits stay the same for similar data, so a refresh after a new run usually keeps
+    the ticks, and a CachingFigure draws only the data.
+    """
     low = min((float(a.min()) for a in arrays if a.size), default=-1.0)
     high = max((float(a.max()) for a in arrays if a.size), default=1.0)
-    if low == high:
-        return low - 0.5, high + 0.5
-    margin = 0.05 * (high - low)
-    return low - margin, high + margin
+    if not high > low:
+        low, high = low - 0.5, high + 0.5
+    raw_step = (high - low) / intervals
+    power = 10.0 ** math.floor(math.log10(raw_step))
+    step = next(nice * power for nice in (1.0, 2.0, 2.5, 5.0, 10.0) if raw_step <= nice * power)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 def integer_ticks(axes: Axes, formatter: Formatter | None = None) -> None:

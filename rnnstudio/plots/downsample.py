@@ -57,13 +57,39 @@ def minmax_envelope(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np
     return steps, reduced
 
 
+def _reduce_rows(values: np.ndarray, step: int, reduce: np.ufunc) -> np.ndarray:
+    """Reduce each bucket of ``step`` consecutive rows: [n, ...] -> [ceil(n / step), ...].
+
+    Full buckets are a reshaped view (no copy for a C-contiguous array); a shorter last
+    bucket is reduced on its own.
+    """
+    if step == 1:
+        return values
+    length = values.shape[0]
+    full = length // step * step
+    parts = []
+    if full:
+        buckets = values[:full].reshape(full // step, step, *values.shape[1:])
+        parts.append(reduce.reduce(buckets, axis=1))
+    if full < length:
+        parts.append(reduce.reduce(values[full:], axis=0, keepdims=True))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _block_reduce(values: np.ndarray, steps: tuple[int, int], reduce: np.ufunc) -> np.ndarray:
+    # The large first pass runs over whole contiguous rows; the second one on its small result.
+    first = _reduce_rows(values, steps[0], reduce)
+    return _reduce_rows(first.T, steps[1], reduce).T
+
+
 def extreme_blocks(
     image: np.ndarray, max_rows: int, max_columns: int
 ) -> tuple[np.ndarray, int, int]:
     """An image with at most ``max_rows`` × ``max_columns`` cells, each a block's extreme value.
 
     Args:
-        image: ``[rows, columns]``, e.g. units × time.
+        image: ``[rows, columns]``, e.g. units × time (a transposed view of a C-contiguous
+            [time, units] tensor is read in its own memory order, without a copy).
 
     Returns:
         ``(reduced, row_step, column_step)``: ``reduced[i, j]`` is the value of largest
@@ -77,10 +103,11 @@ def extreme_blocks(
     column_step = bucket_step(columns, max_columns)
     if row_step == 1 and column_step == 1:
         return image, 1, 1
-    padded = _pad_to_multiple(_pad_to_multiple(image, 0, row_step), 1, column_step)
-    blocks = padded.reshape(
-        padded.shape[0] // row_step, row_step, padded.shape[1] // column_step, column_step
-    )
-    high = blocks.max(axis=(1, 3))
-    low = blocks.min(axis=(1, 3))
-    return np.where(high >= -low, high, low), row_step, column_step
+    if image.T.flags.c_contiguous and not image.flags.c_contiguous:
+        native, steps, transposed = image.T, (column_step, row_step), True
+    else:
+        native, steps, transposed = np.ascontiguousarray(image), (row_step, column_step), False
+    high = _block_reduce(native, steps, np.maximum)
+    low = _block_reduce(native, steps, np.minimum)
+    reduced = np.where(high >= -low, high, low)
+    return (reduced.T if transposed else reduced), row_step, column_step

@@ -27,7 +27,7 @@ from rnnstudio.core.trace import Trace
 from .base import (
     RefreshableFigure,
     integer_ticks,
-    padded_range,
+    nice_range,
     pixel_size,
     show_image,
 )
@@ -94,7 +94,9 @@ class _Selection:
         """Half the symmetric colour/value range: 1 for tanh states, else the largest |v|."""
         if self.bounded:
             return 1.0
-        largest = max((float(np.abs(v).max()) for v in self.values if v.size), default=0.0)
+        largest = max(
+            (max(float(v.max()), -float(v.min())) for v in self.values if v.size), default=0.0
+        )
         return largest if largest > 0 else 1.0
 
 
@@ -251,6 +253,7 @@ class HiddenStateFigure(RefreshableFigure):
                     np.zeros((1, 1)),
                     aspect="auto",
                     interpolation="nearest",
+                    interpolation_stage="rgba",
                     cmap=STATE_COLORMAP,
                     norm=self._norm,
                 )
@@ -275,6 +278,12 @@ class HiddenStateFigure(RefreshableFigure):
             self._add_cursor(axes)
             self.panels.append(panel)
 
+        for panel in self.panels:
+            self._add_data(*panel.lines)
+            self._add_data(*(a for a in (panel.image, panel.final_marker) if a is not None))
+        self._add_data(*self.input_lines)
+        if self.input_image is not None:
+            self._add_data(self.input_image)
         if selection.mode == "heatmap":
             first_image = self.panels[0].image
             assert first_image is not None
@@ -296,7 +305,7 @@ class HiddenStateFigure(RefreshableFigure):
     def _set_texts(self, selection: _Selection) -> None:
         lang = self.lang
         state_text = label(selection.state, lang)
-        self.figure.suptitle(
+        self._set_title(
             label(
                 "states_title",
                 lang,
@@ -304,8 +313,7 @@ class HiddenStateFigure(RefreshableFigure):
                 kind=selection.kind.upper(),
                 state=state_text,
                 item=label("batch_item", lang, index=selection.batch_index),
-            ),
-            fontsize="large",
+            )
         )
         assert self.input_axes is not None
         input_title = (
@@ -338,6 +346,8 @@ class HiddenStateFigure(RefreshableFigure):
             names.append(label(final_key, lang))
             for text, name in zip(legend.get_texts(), names, strict=True):
                 text.set_text(name)
+        # The unit ticks and legend texts follow the units shown.
+        self._set_static_token(selection.units)
 
     # --- data (every update, and again on resize) -----------------------------------------
 
@@ -363,7 +373,7 @@ class HiddenStateFigure(RefreshableFigure):
                 self.input_lines, x_steps, reduced, strict=True
             ):
                 line.set_data(line_steps, line_values)
-            self.input_axes.set_ylim(*padded_range(selection.input_values))
+            self.input_axes.set_ylim(*nice_range(selection.input_values))
 
         limit = selection.limit
         self._norm.vmin, self._norm.vmax = -limit, limit
@@ -387,7 +397,7 @@ class HiddenStateFigure(RefreshableFigure):
             if selection.bounded:
                 panel.axes.set_ylim(-1.05, 1.05)
             else:
-                panel.axes.set_ylim(*padded_range(values, final))
+                panel.axes.set_ylim(*nice_range(values, final))
         self.input_axes.set_xlim(*time_limits)
         bottom = self.panels[-1].axes
         bottom.set_xlabel(

@@ -35,7 +35,7 @@ from rnnstudio.core.analysis import (
 from rnnstudio.core.spec import Project, SoftmaxBlock
 from rnnstudio.core.trace import Trace
 
-from .base import RefreshableFigure, integer_ticks, padded_range, pixel_size, show_image
+from .base import RefreshableFigure, integer_ticks, nice_range, pixel_size, show_image
 from .downsample import minmax_envelope
 from .labels import label
 from .tracedata import check_batch_index
@@ -71,7 +71,9 @@ class _OutputSelection:
 
     @property
     def limit(self) -> float:
-        largest = float(np.abs(self.values).max()) if self.values.size else 0.0
+        largest = (
+            max(float(self.values.max()), -float(self.values.min())) if self.values.size else 0.0
+        )
         return largest if largest > 0 else 1.0
 
 
@@ -160,7 +162,7 @@ class OutputFigure(RefreshableFigure):
                     for index in range(count)
                 ]
             axes.xaxis.set_major_locator(MaxNLocator(nbins=20, integer=True))
-            axes.axhline(0.0, color="#555555", linewidth=0.8)
+            axes.axhline(0.0, color="#555555", linewidth=0.8, zorder=0.5)  # below the bars
         elif selection.mode == "profile":
             self.profile = axes.plot([], [], linewidth=1.2, color=BAR_COLOR)[0]
             axes.axhline(0.0, color="#999999", linewidth=0.6, zorder=0)
@@ -179,11 +181,15 @@ class OutputFigure(RefreshableFigure):
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
             if selection.over_time:
                 self._add_cursor(axes)
+        if self.bars is not None:
+            self._add_data(*self.bars, *self.bar_texts)
+        self._add_data(*(a for a in (self.image, self.profile) if a is not None))
+        self._set_static_token(None)
 
     def _set_texts(self, selection: _OutputSelection) -> None:
         lang = self.lang
         assert self.axes is not None
-        self.figure.suptitle(selection.title, fontsize="large")
+        self._set_title(selection.title)
         self.axes.set_title(selection.note or "", loc="left", color=NOTE_COLOR, fontsize="medium")
         value_text = label("probability" if selection.probabilities else "value", lang)
         if selection.mode == "heatmap":
@@ -208,7 +214,7 @@ class OutputFigure(RefreshableFigure):
             steps, reduced = minmax_envelope(values, width)
             self.profile.set_data(steps, reduced)
             axes.set_xlim(-0.5, values.shape[0] - 0.5)
-            axes.set_ylim(*padded_range(values, np.zeros(1)))
+            axes.set_ylim(*nice_range(values, np.zeros(1)))
         else:
             assert self.image is not None
             width, height = pixel_size(axes)
@@ -234,7 +240,7 @@ class OutputFigure(RefreshableFigure):
         if selection.probabilities:
             self.axes.set_ylim(0.0, 1.1)
         else:
-            low, high = padded_range(values, np.zeros(1))
+            low, high = nice_range(values, np.zeros(1))
             margin = 0.1 * (high - low)  # room for the texts
             self.axes.set_ylim(low - margin, high + margin)
         self.axes.set_xlim(-0.6, values.shape[0] - 0.4)

@@ -132,4 +132,4 @@ def is_tanh_bounded(
         spec = project.block(recurrent.block)
         assert isinstance(spec, RNNBlock)
         return spec.nonlinearity == "tanh"
-    return all(v.size == 0 or float(np.abs(v).max()) <= 1.0 for v in values)
+    return all(v.size == 0 or (float(v.max()) <= 1.0 and float(v.min()) >= -1.0) for v in values)
