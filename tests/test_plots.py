@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 import torch
+from matplotlib.backend_bases import ResizeEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from torch import nn
@@ -284,6 +286,43 @@ def test_long_sequences_are_reduced_to_the_pixels_with_the_time_axis_in_real_ste
         assert len(line.get_xdata()) <= width
         assert line.get_ydata().max() == states[unit].max()
         assert line.get_ydata().min() == states[unit].min()
+
+
+def test_a_resized_canvas_gets_a_new_layout_and_pixel_budget():
+    project = make_project({"type": "rnn", "hidden_size": 4}, batch=2, seq_len=3000)
+    _, _, traced, _, _, _ = run(project)
+    view = HiddenStateFigure(Figure(figsize=(4, 3), dpi=100))
+    canvas = FigureCanvasAgg(view.figure)
+    view.update(traced, "rec")
+    narrow = view.panels[0].image.get_array().shape[1]
+    view.figure.set_size_inches(8, 3)
+    ResizeEvent("resize_event", canvas)._process()  # what a window's canvas sends
+    width = int(view.panels[0].axes.bbox.width)
+    wide = view.panels[0].image.get_array().shape[1]
+    assert narrow < wide <= width
+    assert width > 1.9 * narrow  # the margins stayed in inches, not in fractions
+
+
+def test_states_that_overflowed_are_still_drawn():
+    project = make_project({"type": "rnn", "hidden_size": 3, "nonlinearity": "relu"})
+    _, _, traced, _, _, _ = run(project)
+    recurrent = traced.recurrent["rec"]
+    hidden = recurrent.hidden.clone()
+    hidden[0, 0, 0, 2, 0] = float("inf")
+    hidden[0, 0, 0, 3, 1] = float("nan")
+    broken = dataclasses.replace(
+        traced, recurrent={"rec": dataclasses.replace(recurrent, hidden=hidden)}
+    )
+    finite = hidden[0, 0, 0][torch.isfinite(hidden[0, 0, 0])].abs().max().item()
+    for kind in ("heatmap", "lines"):
+        view = HiddenStateFigure()
+        canvas = FigureCanvasAgg(view.figure)
+        view.update(broken, "rec", kind=kind, project=project)
+        canvas.draw()
+        if kind == "heatmap":
+            assert view.color_limits == pytest.approx((-finite, finite))
+        else:
+            assert all(math.isfinite(limit) for limit in view.panels[0].axes.get_ylim())
 
 
 # --- refreshing ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from .downsample import extreme_blocks
+from .downsample import extreme_blocks, finite_range
 
 CURSOR_COLOR = "#222222"
 
@@ -224,8 +224,7 @@ def nice_range(*arrays: np.ndarray, intervals: int = 4) -> tuple[float, float]:
     Round limits stay the same for similar data, so a refresh after a new run usually keeps
     the ticks, and a CachingFigure draws only the data.
     """
-    low = min((float(a.min()) for a in arrays if a.size), default=-1.0)
-    high = max((float(a.max()) for a in arrays if a.size), default=1.0)
+    low, high = finite_range(*arrays) or (-1.0, 1.0)
     if not high > low:
         low, high = low - 0.5, high + 0.5
     raw_step = (high - low) / intervals

@@ -17,6 +17,27 @@ def bucket_step(length: int, max_buckets: int) -> int:
     return max(1, math.ceil(length / max(1, max_buckets)))
 
 
+def finite_range(*arrays: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and the largest finite value of all ``arrays`` (None: there is none).
+
+    NaN and ±inf (a relu RNN that overflowed) are left out, so limits built on this range
+    can always be drawn; the non-finite values still show, in the colormap's "bad" colour.
+    """
+    lows, highs = [], []
+    for values in arrays:
+        if values.size == 0:
+            continue
+        low, high = float(values.min()), float(values.max())
+        if not (math.isfinite(low) and math.isfinite(high)):
+            finite = values[np.isfinite(values)]
+            if finite.size == 0:
+                continue
+            low, high = float(finite.min()), float(finite.max())
+        lows.append(low)
+        highs.append(high)
+    return (min(lows), max(highs)) if lows else None
+
+
 def _pad_to_multiple(values: np.ndarray, axis: int, step: int) -> np.ndarray:
     # Repeating the last value adds nothing new to the last bucket's minimum or maximum.
     missing = -values.shape[axis] % step

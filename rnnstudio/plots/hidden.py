@@ -31,7 +31,7 @@ from .base import (
     pixel_size,
     show_image,
 )
-from .downsample import bucket_step, minmax_envelope
+from .downsample import bucket_step, finite_range, minmax_envelope
 from .labels import label
 from .tracedata import (
     State,
@@ -94,9 +94,8 @@ class _Selection:
         """Half the symmetric colour/value range: 1 for tanh states, else the largest |v|."""
         if self.bounded:
             return 1.0
-        largest = max(
-            (max(float(v.max()), -float(v.min())) for v in self.values if v.size), default=0.0
-        )
+        extremes = finite_range(*self.values)
+        largest = max(extremes[1], -extremes[0]) if extremes else 0.0
         return largest if largest > 0 else 1.0
 
 
@@ -362,7 +361,7 @@ class HiddenStateFigure(RefreshableFigure):
         width, height = pixel_size(self.input_axes)
         if self.input_image is not None:
             column_step = show_image(self.input_image, selection.input_values, width, height)
-            low, high = float(selection.input_values.min()), float(selection.input_values.max())
+            low, high = finite_range(selection.input_values) or (0.0, 1.0)
             if low == high:
                 low, high = low - 0.5, high + 0.5
             self.input_image.set_clim(low, high)
@@ -470,7 +469,8 @@ def _input_mode(input_values: np.ndarray) -> str:
 def _input_text_width(input_values: np.ndarray) -> int:
     if input_values.size == 0:
         return 1
-    return len(f"{float(np.abs(input_values).max()):.0f}")
+    extremes = finite_range(input_values) or (0.0, 0.0)
+    return len(f"{max(abs(extremes[0]), abs(extremes[1])):.0f}")
 
 
 def _panel_title(panel: StatePanel, selection: _Selection, lang: str) -> str:

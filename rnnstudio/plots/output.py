@@ -36,7 +36,7 @@ from rnnstudio.core.spec import Project, SoftmaxBlock
 from rnnstudio.core.trace import Trace
 
 from .base import RefreshableFigure, integer_ticks, nice_range, pixel_size, show_image
-from .downsample import minmax_envelope
+from .downsample import finite_range, minmax_envelope
 from .labels import label
 from .tracedata import check_batch_index
 
@@ -71,9 +71,8 @@ class _OutputSelection:
 
     @property
     def limit(self) -> float:
-        largest = (
-            max(float(self.values.max()), -float(self.values.min())) if self.values.size else 0.0
-        )
+        extremes = finite_range(self.values)
+        largest = max(extremes[1], -extremes[0]) if extremes else 0.0
         return largest if largest > 0 else 1.0
 
 
