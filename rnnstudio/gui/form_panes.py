@@ -72,6 +72,8 @@ class InputPane(QWidget):
         self.general_messages = QLabel()
         self.general_messages.setWordWrap(True)
         self.general_messages.hide()
+        # The strip's natural width must not become the window's minimum: narrow, it wraps.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(6, 4, 6, 4)
         self._layout.addWidget(self.form)
@@ -146,17 +148,18 @@ class BlockPropertiesPane(QWidget):
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
+        self.help_line = _help_label(self)
         inner_layout.addWidget(self.stack)
+        inner_layout.addSpacing(self.fontMetrics().lineSpacing() // 2)
+        inner_layout.addWidget(self.help_line)
         inner_layout.addStretch(1)
         scroll.setWidget(inner)
         self.scroll = scroll
-        self.help_line = _help_label(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.heading)
         layout.addWidget(self.general_messages)
         layout.addWidget(scroll, 1)
-        layout.addWidget(self.help_line)
 
     def form(self, block_type: str) -> FieldForm:
         """The generated form for a block type (created the first time it is needed)."""

@@ -43,6 +43,8 @@ MAX_RECENT_FILES = 8
 _GEOMETRY_KEY = "window/geometry"
 _STATE_KEY = "window/state"
 _RECENT_KEY = "recent_files"
+# From this window width on, the Parameters and Model panes sit side by side by default.
+_SIDE_BY_SIDE_WIDTH = 1600
 # Bump when the panes change, so an old saved arrangement is not applied to new panes.
 _LAYOUT_VERSION = 1
 
@@ -321,11 +323,16 @@ class MainWindow(QMainWindow):
             [left_width, right_width],
             Qt.Orientation.Horizontal,
         )
-        self.resizeDocks(
-            [self.parameters_dock, self.model_dock],
-            [int(right_width * 0.46), int(right_width * 0.54)],
-            Qt.Orientation.Horizontal,
-        )
+        if width < _SIDE_BY_SIDE_WIDTH:
+            # A laptop screen: the tree and the printout each get the full width, as tabs.
+            self.tabifyDockWidget(self.parameters_dock, self.model_dock)
+            self.parameters_dock.raise_()
+        else:
+            self.resizeDocks(
+                [self.parameters_dock, self.model_dock],
+                [int(right_width * 0.46), int(right_width * 0.54)],
+                Qt.Orientation.Horizontal,
+            )
         input_height = self.input_dock.sizeHint().height()
         self.resizeDocks([self.input_dock], [input_height], Qt.Orientation.Vertical)
         body = height - input_height
@@ -335,7 +342,7 @@ class MainWindow(QMainWindow):
             [stack_height, body - stack_height],
             Qt.Orientation.Vertical,
         )
-        shapes_height = max(int(body * 0.42), min(self.shapes_pane.preferred_height(), body // 2))
+        shapes_height = min(max(self.shapes_pane.preferred_height(), int(body * 0.3)), body // 2)
         self.resizeDocks(
             [self.parameters_dock, self.shapes_dock],
             [body - shapes_height, shapes_height],
@@ -425,7 +432,7 @@ class MainWindow(QMainWindow):
         errors, warnings = len(analysis.errors), len(analysis.warnings)
         if not errors and not warnings:
             self.status_problems.setText(self.tr("No errors or warnings"))
-            self.status_problems.setStyleSheet("")
+            style = ""
         else:
             parts = []
             if errors:
@@ -434,7 +441,10 @@ class MainWindow(QMainWindow):
                 parts.append(self.tr("⚠ {count} warning(s)").format(count=warnings))
             self.status_problems.setText("   ".join(parts))
             color = ERROR_COLOR if errors else WARNING_COLOR
-            self.status_problems.setStyleSheet(f"color: {color}; font-weight: bold;")
+            style = f"color: {color}; font-weight: bold;"
+        # Setting a style sheet re-polishes the widget: only when it changes.
+        if self.status_problems.styleSheet() != style:
+            self.status_problems.setStyleSheet(style)
         self.status_problems.setToolTip(
             "\n\n".join(problem.message for problem in analysis.problems)
         )

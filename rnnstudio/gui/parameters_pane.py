@@ -34,6 +34,37 @@ class _BlockRow:
         return sum(parameter.numel for parameter in self.parameters)
 
 
+def _row_layout(rows: tuple[_BlockRow, ...] | list[_BlockRow]) -> tuple[Any, ...]:
+    """What decides the tree's rows: blocks and their parameter names, not their sizes."""
+    return tuple(
+        (row.name, row.kind, row.known, tuple(p.local_name for p in row.parameters)) for row in rows
+    )
+
+
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _cell(
+    text: str,
+    value: Any,
+    tooltip: str | None,
+    font: QFont | None = None,
+    *,
+    align_right: bool = False,
+) -> dict[int, Any]:
+    cell: dict[int, Any] = {
+        int(Qt.ItemDataRole.DisplayRole): text,
+        int(VALUE_ROLE): value,
+    }
+    if tooltip:
+        cell[int(Qt.ItemDataRole.ToolTipRole)] = tooltip
+    if font is not None:
+        cell[int(Qt.ItemDataRole.FontRole)] = font
+    if align_right:
+        cell[int(Qt.ItemDataRole.TextAlignmentRole)] = _RIGHT_ALIGNED
+    return cell
+
+
 class ParameterTreeModel(QAbstractItemModel):
     """Top level: one row per block, then a Total row. Children: that block's parameters."""
 
@@ -43,6 +74,8 @@ class ParameterTreeModel(QAbstractItemModel):
         self._total = 0
         self._complete = True
         self._total_bytes = 0
+        self._top_cells: list[list[dict[int, Any]]] = [[{}, {}, {}]]
+        self._child_cells: list[list[list[dict[int, Any]]]] = []
 
     def set_analysis(self, analysis: Analysis) -> None:
         rows = []
@@ -54,12 +87,27 @@ class ParameterTreeModel(QAbstractItemModel):
                 or not (stage.errors or stage.blocked_by)
             )
             rows.append(_BlockRow(block.name, block.type, parameters, known))
-        self.beginResetModel()
+        same_rows = _row_layout(rows) == _row_layout(self._blocks)
+        if not same_rows:
+            self.beginResetModel()
         self._blocks = tuple(rows)
         self._total = analysis.total_parameters
         self._total_bytes = analysis.parameter_bytes
         self._complete = analysis.complete
-        self.endResetModel()
+        self._prepare_cells()
+        if not same_rows:
+            self.endResetModel()
+            return
+        # Only sizes changed (the usual edit): keep expansion, selection and scrolling.
+        last_column = self.columnCount() - 1
+        for row, block in enumerate(self._blocks):
+            parent = self.index(row, 0)
+            if block.parameters:
+                self.dataChanged.emit(
+                    self.index(0, 0, parent),
+                    self.index(len(block.parameters) - 1, last_column, parent),
+                )
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._blocks), last_column))
 
     def index(self, row: int, column: int, parent: _AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         if not self.hasIndex(row, column, parent):
@@ -88,83 +136,72 @@ class ParameterTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == COUNT_COLUMN:
+            return _RIGHT_ALIGNED
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (self.tr("Parameter"), self.tr("Shape"), self.tr("Count"))[section]
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Views ask for many roles of every cell on each refresh: answer from a prepared table.
         if not index.isValid():
             return None
-        if index.internalId() != _TOP_LEVEL:
-            block = self._blocks[index.internalId() - 1]
-            return self._parameter_data(block.parameters[index.row()], index.column(), role)
-        if index.row() == len(self._blocks):
-            return self._total_data(index.column(), role)
-        return self._block_data(self._blocks[index.row()], index.column(), role)
+        block_id = index.internalId()
+        cells = (
+            self._top_cells[index.row()]
+            if block_id == _TOP_LEVEL
+            else self._child_cells[block_id - 1][index.row()]
+        )
+        return cells[index.column()].get(int(role))
 
-    def _parameter_data(self, parameter: ParameterInfo, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            # Under its block row, the local name is enough; the tooltip has the full name.
-            return (
-                parameter.local_name,
-                shape_text(parameter.shape),
-                count_text(parameter.numel),
-            )[column]
-        if role == VALUE_ROLE:
-            return (parameter.name, parameter.shape, parameter.numel)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("{name}: {shape}, {count} values").format(
-                name=parameter.name,
-                shape=shape_text(parameter.shape),
-                count=count_text(parameter.numel),
-            )
-        return None
+    def _prepare_cells(self) -> None:
+        bold = QFont()
+        bold.setBold(True)
+        self._top_cells = [self._block_cells(block, bold) for block in self._blocks]
+        self._top_cells.append(self._total_cells(bold))
+        self._child_cells = [
+            [self._parameter_cells(parameter) for parameter in block.parameters]
+            for block in self._blocks
+        ]
 
-    def _block_data(self, block: _BlockRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == NAME_COLUMN:
-                return f"{block.name} ({type_title(block.kind)})"
-            if column == COUNT_COLUMN:
-                return count_text(block.count) if block.known else "—"
-            return ""
-        if role == VALUE_ROLE:
-            return (block.name, None, block.count)[column]
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and not block.known:
-            return self.tr("Unknown until the error above this block is fixed.")
-        return None
+    def _parameter_cells(self, parameter: ParameterInfo) -> list[dict[int, Any]]:
+        shape = shape_text(parameter.shape)
+        count = count_text(parameter.numel)
+        tooltip = self.tr("{name}: {shape}, {count} values").format(
+            name=parameter.name, shape=shape, count=count
+        )
+        # Under its block row the local name is enough; the tooltip has the full name.
+        return [
+            _cell(parameter.local_name, parameter.name, tooltip),
+            _cell(shape, parameter.shape, tooltip),
+            _cell(count, parameter.numel, tooltip, align_right=True),
+        ]
 
-    def _total_data(self, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == NAME_COLUMN:
-                return self.tr("Total")
-            if column == SHAPE_COLUMN:
-                return ""
-            prefix = "" if self._complete else "≥ "
-            return prefix + count_text(self._total)
-        if role == VALUE_ROLE:
-            return (None, None, self._total)[column]
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COUNT_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = self.tr("All parameters of the model; as float32 they take {size}.").format(
-                size=format_bytes(self._total_bytes)
-            )
-            if not self._complete:
-                text += "\n" + self.tr("Blocks after an error are not counted.")
-            return text
-        return None
+    def _block_cells(self, block: _BlockRow, bold: QFont) -> list[dict[int, Any]]:
+        tooltip = (
+            None if block.known else self.tr("Unknown until the error above this block is fixed.")
+        )
+        count = count_text(block.count) if block.known else "—"
+        return [
+            _cell(f"{block.name} ({type_title(block.kind)})", block.name, tooltip, bold),
+            _cell("", None, tooltip, bold),
+            _cell(count, block.count, tooltip, bold, align_right=True),
+        ]
+
+    def _total_cells(self, bold: QFont) -> list[dict[int, Any]]:
+        tooltip = self.tr("All parameters of the model; as float32 they take {size}.").format(
+            size=format_bytes(self._total_bytes)
+        )
+        if not self._complete:
+            tooltip += "\n" + self.tr("Blocks after an error are not counted.")
+        prefix = "" if self._complete else "≥ "
+        return [
+            _cell(self.tr("Total"), None, tooltip, bold),
+            _cell("", None, tooltip, bold),
+            _cell(prefix + count_text(self._total), self._total, tooltip, bold, align_right=True),
+        ]
 
     def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -190,19 +227,23 @@ class ParametersPane(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.view.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(SHAPE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SHAPE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._collapsed: set[str] = set()
         self.view.collapsed.connect(self._on_view_collapsed)
         self.view.expanded.connect(self._on_view_expanded)
+        self.model.modelReset.connect(self._on_model_reset)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
 
     def set_analysis(self, analysis: Analysis) -> None:
         self.model.set_analysis(analysis)
+
+    def _on_model_reset(self) -> None:
         # A reset collapses everything; reopen the blocks the user did not close.
         self.view.blockSignals(True)
         try:

@@ -197,7 +197,9 @@ class ShapesPane(QWidget):
         self.notes.setText(messages_html(messages))
         self.notes_area.setVisible(bool(messages))
 
-    def preferred_height(self, rows: int = 6) -> int:
-        """Room for the header and a few stages, for the window's default arrangement."""
+    def preferred_height(self, rows: int = 6, note_lines: int = 4) -> int:
+        """Room for the title, the header, a few stages and a few lines of notes."""
         row_height = self.view.verticalHeader().defaultSectionSize()
-        return self.view.horizontalHeader().sizeHint().height() + rows * row_height + 8
+        line = self.fontMetrics().lineSpacing()
+        header = self.view.horizontalHeader().sizeHint().height()
+        return 2 * line + header + rows * row_height + note_lines * line

@@ -1,0 +1,70 @@
+"""Regenerate the window screenshots in docs/screenshots/ (the README shows one of them).
+
+Run under a real X display, e.g. a virtual one:
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" python tools/screenshots.py
+
+Each shot is the main window as a first start shows it (default arrangement, the
+application's classroom font), with a shipped example open, at a laptop's 1366×768 and at
+1920×1080. Settings go to a temporary folder, so a developer's own layout is not used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+
+from rnnstudio.gui.app import create_application
+from rnnstudio.gui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "docs" / "screenshots"
+SIZES = ((1366, 768), (1920, 1080))
+# example -> the block selected in the shot (the one the example is about)
+SHOTS = {"rnn_clas": "rnn1", "rnn_alumno": "rnn2"}
+SETTLE_MS = 400
+
+
+def take(example: str, block: str, size: tuple[int, int], folder: Path) -> Path:
+    settings = QSettings(str(folder / f"{example}-{size[0]}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    window.open_example(example)
+    names = [each.name for each in window.document.project.blocks]
+    window.select_row(names.index(block))
+    window.resize(*size)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    QTest.qWait(SETTLE_MS)
+    path = OUTPUT / f"{example}-{size[0]}x{size[1]}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    window.close()
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    app = create_application(sys.argv[:1])
+    if app.platformName() != "xcb":
+        print(
+            f"screenshots: running on the '{app.platformName()}' platform; run under X, e.g. "
+            'xvfb-run -a -s "-screen 0 1920x1080x24" python tools/screenshots.py',
+            file=sys.stderr,
+        )
+        return 2
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for example, block in SHOTS.items():
+            for size in SIZES:
+                print(take(example, block, size, Path(folder)).relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
