@@ -71,7 +71,10 @@ _REQUIRED_ARGUMENTS = {
 }
 
 # Names the generated file uses at module level or in __main__: a class must not shadow them.
-_RESERVED_NAMES = frozenset({"torch", "super", "print", "model", "x", "y", "name", "parameter"})
+# I, l and O read as 1 and 0 (pycodestyle's E742).
+_RESERVED_NAMES = frozenset(
+    {"torch", "super", "print", "model", "x", "y", "name", "parameter", "I", "l", "O"}
+)
 
 
 def export_python(project: Project) -> str:
@@ -309,8 +312,9 @@ def _clean(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def _escape_docstring(text: str) -> str:
-    # Backslashes would start escape sequences; quotes could close the docstring.
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    # Backslashes would start escape sequences. Of quotes, only those that could close the
+    # docstring are escaped (no three in a row), and one at the start, which ruff would pad.
+    return re.sub(r'^"|"(?="")', r'\\"', text.replace("\\", "\\\\"))
 
 
 def _display_width(text: str) -> int:
@@ -324,29 +328,32 @@ def _display_width(text: str) -> int:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap by display width; words wider than a line are cut, never at escapes."""
+    """Greedy word wrap by display width; words wider than a line are cut, never in an escape."""
     lines: list[str] = []
-    current = ""
+    current, current_width = "", 0
     for word in text.split():
-        for piece in _cut(word, width):
-            candidate = f"{current} {piece}" if current else piece
-            if _display_width(candidate) <= width:
-                current = candidate
+        for piece, piece_width in _cut(word, width):
+            if not current:
+                current, current_width = piece, piece_width
+            elif current_width + 1 + piece_width <= width:
+                current, current_width = f"{current} {piece}", current_width + 1 + piece_width
             else:
                 lines.append(current)
-                current = piece
+                current, current_width = piece, piece_width
     if current or not lines:
         lines.append(current)
     return lines
 
 
-def _cut(word: str, width: int) -> list[str]:
-    pieces: list[str] = []
-    current = ""
+def _cut(word: str, width: int) -> list[tuple[str, int]]:
+    """The word in pieces no wider than ``width``, each with its display width."""
+    pieces: list[tuple[str, int]] = []
+    current, current_width = "", 0
     for token in re.findall(r"\\.|.", word, flags=re.DOTALL):
-        if current and _display_width(current + token) > width:
-            pieces.append(current)
-            current = ""
-        current += token
-    pieces.append(current)
+        token_width = _display_width(token)
+        if current and current_width + token_width > width:
+            pieces.append((current, current_width))
+            current, current_width = "", 0
+        current, current_width = current + token, current_width + token_width
+    pieces.append((current, current_width))
     return pieces
