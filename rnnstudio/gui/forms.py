@@ -80,10 +80,16 @@ class FieldEditor(QWidget):
         return True
 
 
+def _int_range(spec: FieldSpec) -> tuple[int, int]:
+    # One step past each bound, so that typing 0 gets the core's "must be at least 1, got 0"
+    # next to the field instead of a spin box that silently refuses the key.
+    return int(spec.minimum) - 1, int(spec.maximum) + 1
+
+
 class IntEditor(FieldEditor):
     def _make_control(self) -> QSpinBox:
         spin = QSpinBox()
-        spin.setRange(int(self.spec.minimum), int(self.spec.maximum))
+        spin.setRange(*_int_range(self.spec))
         spin.setKeyboardTracking(True)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         spin.valueChanged.connect(self.sig_value_edited.emit)
@@ -112,7 +118,7 @@ class OptionalIntEditor(FieldEditor):
 
     def _make_control(self) -> QSpinBox:
         spin = QSpinBox()
-        spin.setRange(int(self.spec.minimum), int(self.spec.maximum))
+        spin.setRange(*_int_range(self.spec))
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         spin.valueChanged.connect(self._on_spin_value_changed)
         return spin
@@ -126,25 +132,22 @@ class OptionalIntEditor(FieldEditor):
 
     def _show(self, value: Any, inferred: Any) -> None:
         spin: QSpinBox = self.control
-        minimum = int(self.spec.minimum)
         self.pin.setChecked(value is not None)
         if value is not None:
-            self._set_look(minimum, "", "")
+            self._set_look("", "")
             shown = value
         elif inferred is not None:
-            self._set_look(minimum, self.tr(" (inferred)"), "")
+            self._set_look(self.tr(" (inferred)"), "")
             shown = inferred
         else:
-            # Nothing to infer from (an error above): an explicit "unknown" below the minimum.
-            self._set_look(minimum - 1, "", self.tr("unknown"))
-            shown = minimum - 1
+            # Nothing to infer from (an error above): "unknown", on the value below the bound.
+            self._set_look("", self.tr("unknown"))
+            shown = spin.minimum()
         if spin.value() != shown:
             spin.setValue(shown)
 
-    def _set_look(self, minimum: int, suffix: str, special_text: str) -> None:
+    def _set_look(self, suffix: str, special_text: str) -> None:
         spin: QSpinBox = self.control
-        if spin.minimum() != minimum:
-            spin.setMinimum(minimum)
         if spin.suffix() != suffix:
             spin.setSuffix(suffix)
         if spin.specialValueText() != special_text:
@@ -171,8 +174,10 @@ class FloatEditor(FieldEditor):
         spin.setDecimals(FLOAT_DECIMALS)
         step = 10.0**-FLOAT_DECIMALS
         maximum = float(self.spec.maximum)
+        # One step past each bound, so that the core explains an out-of-range value.
         spin.setRange(
-            float(self.spec.minimum), maximum - step if self.spec.exclusive_maximum else maximum
+            float(self.spec.minimum) - step,
+            maximum if self.spec.exclusive_maximum else maximum + step,
         )
         spin.setSingleStep(0.05)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)

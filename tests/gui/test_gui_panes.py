@@ -195,3 +195,21 @@ def test_a_billion_parameter_stack_is_shown_without_allocating(window: MainWindo
     assert total > 10**9
     assert window.status_parameters.text() == f"Parameters: {total:,}"
     assert "GiB" in window.status_memory.text()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "reason", "kept"),
+    [
+        ("hidden_size", "0", "hidden_size: must be at least 1, got 0", 16),
+        # "1", "10" and "100" are valid on the way; "1001" is refused.
+        ("num_layers", "1001", "num_layers: must be at most 1000, got 1001", 100),
+        ("dropout", "1", "dropout: must be less than 1.0, got 1.0", 0.0),
+    ],
+)
+def test_out_of_range_values_get_the_core_s_reason(
+    qtbot, window: MainWindow, field: str, typed: str, reason: str, kept: float
+) -> None:
+    type_into_spin_box(qtbot, form_control(window, field), typed)
+    assert current_form(window).message_text(field) == reason
+    assert getattr(window.document.project.blocks[0], field) == kept
+    assert_panes_match_torch(window)
