@@ -562,4 +562,4 @@ def test_cli_unwritable_destination_exits_2(
 ) -> None:
     out = tmp_path / "missing folder" / "model.py"
     assert main(["export", "rnn_clas", "-o", str(out)]) == 2
-    assert "cannot write the file" in capsys.readouterr().err
+    assert "cannot save the file" in capsys.readouterr().err

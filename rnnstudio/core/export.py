@@ -10,14 +10,14 @@ from __future__ import annotations
 import keyword
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis, TensorInfo, analyze
-from .errors import ModelError, ProjectError
+from .errors import ModelError
 from .model import torch_arguments
+from .project_io import write_text_atomically
 from .spec import LinearBlock, LSTMBlock, Project, SoftmaxBlock, _Block, _RecurrentBlock
 
 LINE_LENGTH = 100
@@ -145,31 +145,9 @@ def python_class_name(project_name: str) -> str:
 def save_python(project: Project, path: str | os.PathLike[str]) -> None:
     """Write export_python(project) to ``path`` atomically: a temporary file, then a rename.
 
-    Raises ModelError when the model cannot run, ProjectError when the file cannot be written.
+    Raises ModelError when the model cannot run, ProjectError when the file cannot be saved.
     """
-    text = export_python(project)
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    temporary: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # NamedTemporaryFile creates 0600; an exported script should be readable like any file.
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_current_umask()
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ProjectError(f"{path}: cannot write the file: {reason}", path=str(path)) from None
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    write_text_atomically(Path(path), export_python(project))
 
 
 def _usable_class_name(name: str) -> bool:
@@ -180,12 +158,6 @@ def _usable_class_name(name: str) -> bool:
         and not name.startswith("__")
         and name not in _RESERVED_NAMES
     )
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- __init__ -------------------------------------------------------------------------------
