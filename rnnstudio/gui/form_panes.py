@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -139,8 +138,7 @@ class BlockPropertiesPane(QWidget):
         )
         self.empty_note.setWordWrap(True)
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_note)
+        self._current: QWidget = self.empty_note
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -149,7 +147,12 @@ class BlockPropertiesPane(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         self.help_line = _help_label(self)
-        inner_layout.addWidget(self.stack)
+        # One form shows at a time; hidden ones take no room, so the help line sits right
+        # under the shown form (a stacked widget would be as tall as the tallest form).
+        self._pages = QVBoxLayout()
+        self._pages.setContentsMargins(0, 0, 0, 0)
+        self._pages.addWidget(self.empty_note)
+        inner_layout.addLayout(self._pages)
         inner_layout.addSpacing(self.fontMetrics().lineSpacing() // 2)
         inner_layout.addWidget(self.help_line)
         inner_layout.addStretch(1)
@@ -172,13 +175,20 @@ class BlockPropertiesPane(QWidget):
             form.sig_field_edited.connect(self._on_form_field_edited)
             form.sig_help_changed.connect(self.help_line.setText)
             self._forms[block_type] = form
-            self.stack.addWidget(form)
+            form.hide()
+            self._pages.addWidget(form)
         return form
 
     @property
     def current_form(self) -> FieldForm | None:
-        widget = self.stack.currentWidget()
-        return widget if isinstance(widget, FieldForm) else None
+        return self._current if isinstance(self._current, FieldForm) else None
+
+    def _show_page(self, page: QWidget) -> None:
+        if page is not self._current:
+            self._current.hide()
+            self._current = page
+            page.show()
+        self.help_line.setVisible(isinstance(page, FieldForm))
 
     def show_block(self, analysis: Analysis, row: int, *, keep_rejections: bool = False) -> None:
         """`keep_rejections`: the user is typing in this block; refused text stays."""
@@ -187,7 +197,7 @@ class BlockPropertiesPane(QWidget):
             self._row, self._block_name = -1, None
             self.heading.setText(self.tr("No block selected"))
             self.general_messages.hide()
-            self.stack.setCurrentWidget(self.empty_note)
+            self._show_page(self.empty_note)
             return
         block = blocks[row]
         stage = analysis.stages[row + 1]
@@ -212,7 +222,7 @@ class BlockPropertiesPane(QWidget):
         form.set_state(
             block.model_dump(), _inferred_sizes(stage), by_field, same_target=same_target
         )
-        self.stack.setCurrentWidget(form)
+        self._show_page(form)
 
     def show_rejection(self, field: str, message: str) -> None:
         form = self.current_form

@@ -322,6 +322,10 @@ class FieldForm(QWidget):
                 grid.removeWidget(widget)
         for column in range(grid.columnCount()):
             grid.setColumnStretch(column, 0)
+        for row in range(grid.rowCount()):
+            grid.setRowStretch(row, 0)
+        # Rows keep their natural height; a taller page beside this one leaves space below.
+        grid.setRowStretch(2 * ((len(self.specs) + columns - 1) // columns), 1)
         # Editors keep their natural width; the spare width goes to an empty last column.
         grid.setColumnStretch(2 * columns, 1)
         for position, spec in enumerate(self.specs):

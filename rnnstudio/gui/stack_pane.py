@@ -68,7 +68,8 @@ class StackListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return mark_icon(_severity(stage))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(stage)
+            # The whole line first: a narrow pane may cut it short.
+            return "\n\n".join(text for text in (block_line(block, stage), _tooltip(stage)) if text)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return _tooltip(stage)
         if role == BLOCK_NAME_ROLE:

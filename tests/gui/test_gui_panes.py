@@ -42,7 +42,7 @@ def test_an_error_shows_next_to_its_field_and_marks_the_block(qtbot, window: Mai
     assert form.message_text("out_features") == ""
     stack = window.stack_pane.model
     assert stack.index(1).data(SEVERITY_ROLE) == "error"
-    assert stack.index(1).data(Qt.ItemDataRole.ToolTipRole) == message
+    assert stack.index(1).data(Qt.ItemDataRole.ToolTipRole) == f"fc  Linear 12→5\n\n{message}"
     assert stack.index(0).data(SEVERITY_ROLE) == "none"
     assert window.status_problems.text() == "✖ 1 error(s)"
     # The stages after the error have no shape; torch refuses the same forward.
