@@ -214,11 +214,13 @@ def _trace_recurrent(
     out_size = getattr(module, "proj_size", 0) or hidden_size
     options = {"dtype": incoming.dtype, "device": incoming.device}
     hidden = torch.empty(module.num_layers, directions, batch, steps, out_size, **options)
-    cell = None
+    cell = cell_states = None
     if kind == "lstm":
         cell = torch.empty(module.num_layers, directions, batch, steps, hidden_size, **options)
+        cell_states = _LSTMCellStates(steps, batch, hidden_size, options)
     h_zero = torch.zeros(directions, batch, out_size, **options)
-    c_zero = torch.zeros(directions, batch, hidden_size, **options)
+    if kind == "lstm":
+        c_zero = torch.zeros(directions, batch, hidden_size, **options)
     finals_h: list[torch.Tensor] = []
     finals_c: list[torch.Tensor] = []
     for layer in range(module.num_layers):
@@ -235,121 +237,214 @@ def _trace_recurrent(
         finals_h.append(h_n)
         by_direction = sequence.view(steps, batch, directions, out_size)
         hidden[layer].copy_(by_direction.permute(2, 1, 0, 3))
-        if cell is not None:
+        if cell is not None and cell_states is not None:
+            per_direction = len(weights) // directions
             for direction in range(directions):
-                _lstm_cell_states(
+                cell_states.compute(
                     layer_input,
                     by_direction[:, :, direction],
-                    weights,
+                    weights[direction * per_direction : (direction + 1) * per_direction],
                     module.bias,
-                    direction,
-                    directions,
-                    hidden_size,
+                    reverse=direction == 1,
                     out=cell[layer, direction].transpose(0, 1),
                 )
         counter.advance()
 
-    h_n = torch.cat(finals_h)
-    c_n = torch.cat(finals_c) if finals_c else None
+    h_n = torch.cat(finals_h) if len(finals_h) > 1 else finals_h[0]
+    c_n = None
+    if finals_c:
+        c_n = torch.cat(finals_c) if len(finals_c) > 1 else finals_c[0]
     if batched:
         y = sequence.transpose(0, 1) if module.batch_first else sequence
     else:
         y = sequence.squeeze(1)
         h_n = h_n.squeeze(1)
         c_n = c_n.squeeze(1) if c_n is not None else None
-    chosen = select_output(getattr(module, "output", "sequence"), module.batch_first, y, h_n, c_n)
-    shares_y = chosen.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()
-    if shares_y and chosen.shape != y.shape:
-        # y at the last step is a view that would keep all of y alive.
-        chosen = chosen.clone()
+    output = getattr(module, "output", "sequence")
+    chosen = select_output(output, module.batch_first, y, h_n, c_n)
+    if output == "last_step":
+        chosen = chosen.clone()  # a view of y's last step would keep all of y alive
     return chosen, RecurrentTrace(name, kind, hidden, cell, h_n, c_n)
 
 
-def _lstm_cell_states(
-    layer_input: torch.Tensor,
-    hidden_states: torch.Tensor,
-    weights: list[torch.Tensor],
-    has_bias: bool,
-    direction: int,
-    directions: int,
-    hidden_size: int,
-    *,
-    out: torch.Tensor,
-) -> None:
-    """Write the cell state of every step of one LSTM layer and direction into ``out``.
+class _LSTMCellStates:
+    """Rebuilds the cell state of every step of an LSTM layer, one direction at a time.
 
-    ``layer_input`` is [time, batch, features], ``hidden_states`` that direction's h at every
-    step [time, batch, hidden_out], ``out`` a [time, batch, hidden_size] view. The gates i, f,
-    g of every step come from one matrix product with h of the previous step (of the next
-    step for the reverse direction); then c_t = f_t * c_(t-1) + i_t * g_t is scanned.
+    The buffers are made once per block and reused by every layer and direction: a fresh
+    multi-megabyte tensor costs page faults comparable to the arithmetic done in it.
     """
-    per_direction = len(weights) // directions
-    own = weights[direction * per_direction : (direction + 1) * per_direction]
-    weight_ih, weight_hh = own[0], own[1]
-    steps, batch = hidden_states.shape[0], hidden_states.shape[1]
-    rows = 3 * hidden_size  # torch stacks the gates as i, f, g, o: o is not needed
-    flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
-    if has_bias:
-        bias = own[2][:rows] + own[3][:rows]
-        gates = torch.addmm(bias, flat_input, weight_ih[:rows].t())
-    else:
-        gates = torch.mm(flat_input, weight_ih[:rows].t())
-    gates = gates.view(steps, batch, rows)
-    reverse = direction == 1
-    if steps > 1:
-        previous = hidden_states[1:] if reverse else hidden_states[:-1]
-        receiving = gates[:-1] if reverse else gates[1:]
-        receiving.view((steps - 1) * batch, rows).addmm_(
-            previous.reshape((steps - 1) * batch, -1), weight_hh[:rows].t()
-        )
-    gates[..., : 2 * hidden_size].sigmoid_()
-    gates[..., 2 * hidden_size :].tanh_()
-    forget = gates[..., hidden_size : 2 * hidden_size]
-    update = gates[..., :hidden_size] * gates[..., 2 * hidden_size :]
-    _linear_scan(forget, update, reverse=reverse, out=out)
+
+    def __init__(
+        self,
+        steps: int,
+        batch: int,
+        hidden_size: int,
+        options: dict[str, torch.dtype | torch.device],
+    ) -> None:
+        self.steps, self.hidden_size = steps, hidden_size
+        self.padded_steps = _scan_length(steps)
+        shape = (self.padded_steps, batch, hidden_size)
+        self.gates = torch.empty(self.padded_steps, batch, 3 * hidden_size, **options)
+        self.update = torch.empty(shape, **options)
+        self.scratch = (torch.empty(shape, **options), torch.empty(shape, **options))
+
+    def compute(
+        self,
+        layer_input: torch.Tensor,
+        hidden_states: torch.Tensor,
+        weights: list[torch.Tensor],
+        has_bias: bool,
+        *,
+        reverse: bool,
+        out: torch.Tensor,
+    ) -> None:
+        """Write c of every step into ``out`` [time, batch, hidden_size].
+
+        ``layer_input`` is the layer's input [time, batch, features], ``hidden_states`` this
+        direction's h at every step [time, batch, hidden_out] and ``weights`` this direction's
+        (weight_ih, weight_hh[, bias_ih, bias_hh][, weight_hr]). The gates i, f, g of every
+        step come from one matrix product with h of the previous step (of the next step in
+        reverse); then c_t = f_t * c_(t-1) + i_t * g_t is scanned.
+        """
+        steps, size = self.steps, self.hidden_size
+        rows = 3 * size  # torch stacks the gates as i, f, g, o: o is not needed
+        # tanh(z) = 2 * sigmoid(2z) - 1, and doubling rows of a product is exact: with g's rows
+        # doubled one sigmoid covers all three gates; torch's tanh costs several sigmoids.
+        scale = torch.ones(rows, 1, dtype=weights[0].dtype, device=weights[0].device)
+        scale[2 * size :] = 2.0
+        weight_ih, weight_hh = weights[0][:rows] * scale, weights[1][:rows] * scale
+        padding = self.padded_steps - steps
+        first = padding if reverse else 0  # padding goes after the last step scanned
+        gates = self.gates
+        (gates[:first] if reverse else gates[steps:]).zero_()  # finite, and never read for c
+        batch = gates.shape[1]
+        flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
+        real_gates = gates[first : first + steps].view(steps * batch, rows)
+        if has_bias:
+            bias = (weights[2][:rows] + weights[3][:rows]) * scale[:, 0]
+            torch.addmm(bias, flat_input, weight_ih.t(), out=real_gates)
+        else:
+            torch.mm(flat_input, weight_ih.t(), out=real_gates)
+        if steps > 1:
+            previous = hidden_states[1:] if reverse else hidden_states[:-1]
+            receiving = gates[first : first + steps - 1] if reverse else gates[1:steps]
+            receiving.view((steps - 1) * batch, rows).addmm_(
+                previous.reshape((steps - 1) * batch, -1), weight_hh.t()
+            )
+        gates.sigmoid_()
+        cell_input = gates[..., 2 * size :].mul_(2.0).sub_(1.0)
+        torch.mul(gates[..., :size], cell_input, out=self.update)
+        forget = gates[..., size : 2 * size]
+        cells = _linear_scan(forget, self.update, reverse=reverse, scratch=self.scratch)
+        out.copy_(cells[first : first + steps])
+
+
+# Time steps per block of the scan (see _linear_scan); a power of two.
+_SCAN_BLOCK = 8
+
+
+def _scan_length(steps: int) -> int:
+    """The scan works on whole blocks of time steps: padding goes after the last step."""
+    return steps if steps <= _SCAN_BLOCK else -(-steps // _SCAN_BLOCK) * _SCAN_BLOCK
 
 
 def _linear_scan(
-    decay: torch.Tensor, update: torch.Tensor, *, reverse: bool = False, out: torch.Tensor
+    decay: torch.Tensor,
+    update: torch.Tensor,
+    *,
+    reverse: bool = False,
+    scratch: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> torch.Tensor:
-    """Solve c_t = decay_t * c_(t-1) + update_t from c_(-1) = 0 along axis 0, into ``out``.
+    """Solve c_t = decay_t * c_(t-1) + update_t from c_(-1) = 0 along axis 0; returns c.
 
-    All three are [time, ...]; ``decay`` and ``update`` are used as scratch space. Hillis–Steele
-    doubling: after the step with offset d every position holds the composition of the 2d
-    steps ending there, so ceil(log2 T) vectorised steps suffice. Only products of decays are
-    formed, never quotients, so forget gates in [0, 1] lose nothing. ``reverse`` runs from the
-    last step to the first (c_t = decay_t * c_(t+1) + update_t).
+    ``decay`` and ``update`` are [time, ...] and are used as scratch space, as are the two
+    ``scratch`` tensors shaped like ``update`` if given; c is returned in one of them.
+    ``reverse`` runs from the last step to the first (c_t = decay_t * c_(t+1) + update_t).
+    Only products of decays are formed, never quotients, so forget gates in [0, 1] lose
+    nothing over long sequences.
+
+    When the length is a multiple of _SCAN_BLOCK the steps are cut into blocks: a doubling
+    scan inside every block at once, the same scan (recursively) over the blocks' totals,
+    then one pass applies each block's incoming state. Depth stays log2(T) steps and the work
+    falls from T·log2(T) to about 3T·log2(block) per level, which matters because every
+    step reads and writes the whole tensor.
     """
     steps = decay.shape[0]
-    if steps == 1:
-        return out.copy_(update)
+    if steps <= _SCAN_BLOCK or steps % _SCAN_BLOCK:
+        return _doubling_scan(decay, update, 0, reverse, keep_factors=False, scratch=scratch)[1]
+    blocks = steps // _SCAN_BLOCK
+    in_blocks = (blocks, _SCAN_BLOCK)
+    factors, carries = _doubling_scan(
+        decay.unflatten(0, in_blocks),
+        update.unflatten(0, in_blocks),
+        1,
+        reverse,
+        keep_factors=True,
+        scratch=None
+        if scratch is None
+        else (scratch[0].unflatten(0, in_blocks), scratch[1].unflatten(0, in_blocks)),
+    )
+    edge = 0 if reverse else _SCAN_BLOCK - 1
+    # State at each block's end (its start, in reverse), with all earlier blocks applied.
+    block_states = _linear_scan(factors[:, edge].clone(), carries[:, edge].clone(), reverse=reverse)
+    if reverse:
+        carries[:-1].addcmul_(factors[:-1], block_states[1:].unsqueeze(1))
+    else:
+        carries[1:].addcmul_(factors[1:], block_states[:-1].unsqueeze(1))
+    return carries.flatten(0, 1)
+
+
+def _doubling_scan(
+    decay: torch.Tensor,
+    update: torch.Tensor,
+    axis: int,
+    reverse: bool,
+    *,
+    keep_factors: bool,
+    scratch: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Hillis–Steele scan of (decay, update) pairs along ``axis``: ceil(log2 n) steps.
+
+    After the step with offset d every position holds the composition of the 2d steps ending
+    there. Returns (products of decays, states); the products are complete only with
+    ``keep_factors`` (otherwise the last step skips them). Inputs are used as scratch space.
+    """
+    length = decay.shape[axis]
+    if scratch is None:
+        scratch = (torch.empty_like(update), torch.empty_like(update))
     # Two buffers each: torch refuses overlapping reads and writes in one elementwise op.
-    carries = [update, torch.empty_like(update)]
-    factors = [decay, torch.empty_like(update)]
+    carries = [update, scratch[0]]
+    factors = [decay, scratch[1]]
     current = 0
     offset = 1
-    while offset < steps:
+    while offset < length:
         carry, factor = carries[current], factors[current]
-        is_last = 2 * offset >= steps
-        target = out if is_last else carries[1 - current]
+        new_carry, new_factor = carries[1 - current], factors[1 - current]
+        rest = length - offset
+        # The first `offset` positions (last, in reverse) are final; the buffer written two
+        # steps ago already holds the first offset // 2 of them, so copy only the others.
+        fresh = offset - offset // 2
         if reverse:
-            done, later, earlier = (
-                slice(steps - offset, None),
-                slice(0, -offset),
-                slice(offset, None),
-            )
+            done, later, earlier = (rest, fresh), (0, rest), (offset, rest)
         else:
-            done, later, earlier = slice(0, offset), slice(offset, None), slice(0, -offset)
-        # Positions within `offset` of the start already hold their final value.
-        target[done].copy_(carry[done])
-        torch.addcmul(carry[later], factor[later], carry[earlier], out=target[later])
-        if not is_last:
-            factor_target = factors[1 - current]
-            factor_target[done].copy_(factor[done])
-            torch.mul(factor[later], factor[earlier], out=factor_target[later])
-            current = 1 - current
+            done, later, earlier = (offset // 2, fresh), (offset, rest), (0, rest)
+        new_carry.narrow(axis, *done).copy_(carry.narrow(axis, *done))
+        torch.addcmul(
+            carry.narrow(axis, *later),
+            factor.narrow(axis, *later),
+            carry.narrow(axis, *earlier),
+            out=new_carry.narrow(axis, *later),
+        )
+        if keep_factors or 2 * offset < length:
+            new_factor.narrow(axis, *done).copy_(factor.narrow(axis, *done))
+            torch.mul(
+                factor.narrow(axis, *later),
+                factor.narrow(axis, *earlier),
+                out=new_factor.narrow(axis, *later),
+            )
+        current = 1 - current
         offset *= 2
-    return out
+    return factors[current], carries[current]
 
 
 def estimate_run_bytes(project: Project) -> int:
@@ -385,12 +480,10 @@ def estimate_run_bytes(project: Project) -> int:
             state_values += block.num_layers * directions * (positions + batch) * hidden_size
         values += state_values
         kernel_buffer = directions * positions * _GATES[block.type] * hidden_size
-        # Gates i, f, g, the update i*g and two scan buffers, for one direction at a time.
-        scan_buffers = 6 * positions * hidden_size if is_lstm else 0
+        # Gates i, f, g, the update i*g and two scan buffers, kept for the whole block.
+        scan_buffers = 6 * batch * _scan_length(steps) * hidden_size if is_lstm else 0
         for layer in range(block.num_layers):
             features = incoming.shape[-1] if layer == 0 else directions * out_size
-            layer_values = positions * (features + directions * out_size) + max(
-                kernel_buffer, scan_buffers
-            )
-            peak_temporaries = max(peak_temporaries, layer_values)
+            layer_values = positions * (features + directions * out_size)
+            peak_temporaries = max(peak_temporaries, layer_values + kernel_buffer + scan_buffers)
     return (values + peak_temporaries) * BYTES_PER_VALUE
