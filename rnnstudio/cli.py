@@ -337,6 +337,168 @@ def _run_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- train ------------------------------------------------------------------------------
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number greater than 0, got {text!r}")
+    return value
+
+
+def _setup_train(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="a .rnnstudio project file, or a shipped example's name",
+    )
+    parser.add_argument("--task", metavar="NAME", help="the built-in task (see --list-tasks)")
+    parser.add_argument("--list-tasks", action="store_true", help="list the tasks and exit")
+    parser.add_argument("--epochs", type=_positive, metavar="N", help="passes over the data")
+    parser.add_argument("--lr", type=_positive_number, metavar="X", help="learning rate")
+    parser.add_argument("--batch-size", type=_positive, metavar="N", help="sequences per step")
+    parser.add_argument("--optimizer", choices=("adam", "sgd"), help="adam (default) or sgd")
+    parser.add_argument(
+        "--clip", type=float, metavar="X", help="clip the gradient norm to X (0: off; default 1)"
+    )
+    parser.add_argument("--seed", type=_seed, metavar="N", help="weights and batch order (0)")
+    parser.add_argument(
+        "--seq-len", type=_positive, metavar="N", help="length of the task's sequences"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument(
+        "--out",
+        metavar="TRAINED",
+        nargs="?",
+        const="",
+        help="save the trained weights (safetensors); without a path, next to FILE",
+    )
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    if args.list_tasks:
+        return _list_tasks(args.json)
+    if args.file is None or args.task is None:
+        missing = "FILE and --task NAME" if args.file is None else "--task NAME"
+        print(
+            f"rnnstudio train: needs {missing}, e.g. rnnstudio train rnn_clas --task "
+            "trajectories; rnnstudio train --list-tasks lists the tasks",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from pathlib import Path
+
+    from rnnstudio.core.examples import resolve_project
+    from rnnstudio.core.project_io import project_to_json
+    from rnnstudio.core.tasks import get_task
+    from rnnstudio.core.training import prepare, save_weights, settings_for, train, weights_path
+
+    project = resolve_project(args.file)
+    task = get_task(args.task)
+    if args.seq_len is not None:
+        task = task.with_options(seq_len=args.seq_len)
+    settings = settings_for(
+        task,
+        epochs=args.epochs,
+        learning_rate=args.lr,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        clip_grad_norm=args.clip,
+        seed=args.seed,
+    )
+    prepare(project, task, settings=settings)  # a stack that does not fit stops here
+    if not args.json:
+        print(
+            f"training {project.name} on {task.name}: {task.train_size} sequences of "
+            f"{task.seq_len} steps, {settings.optimizer} lr {settings.learning_rate:g}, "
+            f"{settings.epochs} epochs, batch {settings.batch_size}",
+            flush=True,
+        )
+
+    def show_epoch(progress) -> None:
+        record = progress.record
+        if record is None:
+            return
+        accuracy = ""
+        if record.val_accuracy is not None:
+            accuracy = f"  acc {record.train_accuracy:6.1%}  val_acc {record.val_accuracy:6.1%}"
+        print(
+            f"epoch {record.epoch:>3}/{settings.epochs}  loss {record.train_loss:.4f}  "
+            f"val_loss {record.val_loss:.4f}{accuracy}  {record.seconds:.1f} s",
+            flush=True,
+        )
+
+    result = train(project, task, settings, progress=None if args.json else show_epoch)
+    summary = result.to_dict()
+    summary["project"] = project.name
+    summary["weights"] = None
+    if args.out is not None and result.status == "finished":
+        target = Path(args.out) if args.out else weights_path(args.file)
+        metadata = {"project": project_to_json(project), "task": task.name}
+        summary["weights"] = str(save_weights(result.model, target, metadata=metadata))
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_training_summary(result, summary)
+    if result.status != "finished":
+        print(f"rnnstudio train: {result.message}", file=sys.stderr)
+        return EXIT_MODEL
+    return EXIT_OK
+
+
+def _print_training_summary(result, summary: dict) -> None:
+    if summary["val_accuracy"] is not None:
+        print(
+            f"validation accuracy {summary['val_accuracy']:.1%} (loss {summary['val_loss']:.4f}) "
+            f"after {summary['epochs_run']} epochs in {summary['seconds']:.1f} s"
+        )
+    elif summary["val_loss"] is not None:
+        print(
+            f"validation loss {summary['val_loss']:.4f} ({result.loss_name}) after "
+            f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s"
+        )
+    if result.confusion_matrix is not None:
+        names = result.task.class_names
+        width = max(6, *(len(name) for name in names))
+        print("confusion matrix (rows: true class, columns: predicted class)")
+        print(" " * width + "".join(f" {name:>{width}}" for name in names))
+        for name, row in zip(names, result.confusion_matrix, strict=True):
+            print(f"{name:>{width}}" + "".join(f" {count:>{width}}" for count in row))
+    if summary["weights"]:
+        print(f"weights saved to {summary['weights']}")
+
+
+def _list_tasks(as_json: bool) -> int:
+    from rnnstudio.core.tasks import TASKS
+
+    if as_json:
+        entries = [
+            {
+                "name": task.name,
+                "kind": task.kind,
+                "features": task.features,
+                "outputs": task.outputs,
+                "per_step": task.per_step,
+                "seq_len": task.seq_len,
+                "class_names": list(task.class_names),
+                "description": task.describe(),
+            }
+            for task in TASKS.values()
+        ]
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max(len(name) for name in TASKS)
+    for task in TASKS.values():
+        print(f"{task.name:<{width}}  {task.kind}: {task.describe()}")
+        print(f"{'':<{width}}  {task.requirement()}")
+    return EXIT_OK
+
+
 # name -> (help, setup, run)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]] = {
     "summary": (
@@ -355,6 +517,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Comman
         _setup_run,
         _run_run,
     ),
+    "train": ("train the model on a built-in task", _setup_train, _run_train),
 }
 
 
