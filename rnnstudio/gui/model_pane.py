@@ -76,6 +76,9 @@ class ModelPane(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         self.splitter = splitter
+        # Until the user drags the divider, the printout gets the width its lines need.
+        self._user_sized = False
+        splitter.splitterMoved.connect(self._on_splitter_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -87,10 +90,35 @@ class ModelPane(QWidget):
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
-            # The printout is a few lines; the code is long and wide.
-            extent = size.width() if wide else size.height()
-            self.splitter.setSizes([int(extent * 0.48), int(extent * 0.52)])
+            self._user_sized = False
         super().resizeEvent(event)
+        self._fit_printout()
+
+    def _fit_printout(self) -> None:
+        """Side by side, the printout is usually short and narrow: give it what it needs."""
+        if self._user_sized:
+            return
+        extent = (
+            self.splitter.width()
+            if self.splitter.orientation() == Qt.Orientation.Horizontal
+            else self.splitter.height()
+        )
+        if extent <= 0:
+            return
+        text = self.printout.text
+        if self.splitter.orientation() == Qt.Orientation.Horizontal:
+            lines = text.toPlainText().splitlines() or [""]
+            needed = max(text.fontMetrics().horizontalAdvance(line) for line in lines)
+        else:
+            needed = text.fontMetrics().lineSpacing() * (text.blockCount() + 1)
+        needed += 3 * text.fontMetrics().averageCharWidth() + self.printout.copy_button.height()
+        first = min(max(needed, int(extent * 0.25)), int(extent * 0.65))
+        sizes = [first, extent - first - self.splitter.handleWidth()]
+        if self.splitter.sizes() != sizes:
+            self.splitter.setSizes(sizes)
+
+    def _on_splitter_moved(self, _position: int, _index: int) -> None:
+        self._user_sized = True
 
     def set_analysis(self, analysis: Analysis) -> None:
         if analysis.first_error is not None:
@@ -104,6 +132,7 @@ class ModelPane(QWidget):
             return
         self.printout.set_text(printout)
         self.code.set_text(code)
+        self._fit_printout()
 
     def _show_problem(self, error: str) -> None:
         message = self.tr("The model cannot be built until this is fixed:\n\n{error}").format(
