@@ -183,3 +183,16 @@ def test_buttons_follow_the_selection(qtbot, window: MainWindow) -> None:
     assert block_names(window) == ["gru1"]
     assert window.selected_row == 0
     assert_panes_match_torch(window)
+
+
+def test_add_rnn_goes_after_the_selection(qtbot, window: MainWindow) -> None:
+    window.open_example("rnn_alumno")
+    window.select_row(0)
+    click_add(qtbot, window, "rnn")
+    assert block_names(window) == ["rnn1", "rnn3", "fc", "rnn2"]
+    assert window.selected_row == 1
+    assert window.properties_pane.heading.text() == "rnn3 — RNN"
+    assert_panes_match_torch(window)
+    button = window.stack_pane.buttons["action_add_rnn"]
+    assert button.text() == "+ RNN"
+    assert "Add RNN" in button.toolTip()
