@@ -62,15 +62,50 @@ def inner_repeats(run: Callable[[], object]) -> int:
     return max(1, int(MIN_TURN_SECONDS / once) + 1)
 
 
-def timed(run: Callable[[], object], count: int) -> float:
-    start = time.perf_counter()
+def timed(run: Callable[[], object], count: int) -> tuple[float, float]:
+    """(wall seconds, process CPU seconds) per call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(count):
         run()
-    return (time.perf_counter() - start) / count
+    return (time.perf_counter() - wall) / count, (time.process_time() - cpu) / count
 
 
-def measure(project: Project, repeats: int) -> tuple[float, float, float]:
-    """(median forward seconds, median trace seconds, median of per-turn ratios)."""
+def lstm_gate_products(model: torch.nn.Module, project: Project) -> Callable[[], object]:
+    """Only the matrix products that rebuild the LSTM gates i, f, g for every step.
+
+    trace needs them to get the cell state, which torch never returns; they cost about 3/4
+    of the forward's own products, so forward + these is the floor of an LSTM trace.
+    """
+    products = []
+    for module in model.children():
+        if not isinstance(module, torch.nn.LSTM):
+            continue
+        steps, batch = project.input.seq_len, project.input.batch
+        directions = 2 if module.bidirectional else 1
+        out_size = module.proj_size or module.hidden_size
+        rows = 3 * module.hidden_size
+        for layer in range(module.num_layers):
+            features = module.input_size if layer == 0 else directions * out_size
+            layer_input = torch.rand(steps * batch, features)
+            states = torch.rand(steps * batch, out_size)
+            gates = torch.empty(steps * batch, rows)
+            for suffix in ("", "_reverse")[:directions]:
+                weight_ih = getattr(module, f"weight_ih_l{layer}{suffix}")[:rows]
+                weight_hh = getattr(module, f"weight_hh_l{layer}{suffix}")[:rows]
+                bias = getattr(module, f"bias_ih_l{layer}{suffix}")[:rows]
+                products.append((layer_input, states, gates, weight_ih, weight_hh, bias))
+
+    def run() -> None:
+        with torch.no_grad():
+            for layer_input, states, gates, weight_ih, weight_hh, bias in products:
+                torch.addmm(bias, layer_input, weight_ih.t(), out=gates)
+                gates.addmm_(states, weight_hh.t())
+
+    return run
+
+
+def measure(project: Project, repeats: int) -> dict[str, float]:
+    """Medians over turns: forward and trace seconds, wall and CPU ratios, LSTM floor."""
     model = build_model(project, seed=0)
     x = torch.rand(project.input.shape, generator=torch.Generator().manual_seed(0))
 
@@ -81,26 +116,35 @@ def measure(project: Project, repeats: int) -> tuple[float, float, float]:
     def traced() -> object:
         return trace(model, x)
 
-    for run in (forward, traced):  # warm up allocator and kernels
+    runs = {"forward": forward, "trace": traced}
+    if any(block.type == "lstm" for block in project.blocks):
+        runs["gates"] = lstm_gate_products(model, project)
+    for run in runs.values():  # warm up allocator and kernels
         run()
-    count = max(inner_repeats(forward), inner_repeats(traced))
-    forward_times, trace_times, ratios = [], [], []
+    count = max(inner_repeats(run) for run in runs.values())
+    walls: dict[str, list[float]] = {name: [] for name in runs}
+    cpus: dict[str, list[float]] = {name: [] for name in runs}
+    wall_ratios, cpu_ratios, floor_ratios = [], [], []
     for turn in range(repeats):
-        # Alternate which goes first, so neither always runs on a warmer cache.
-        if turn % 2:
-            trace_seconds = timed(traced, count)
-            forward_seconds = timed(forward, count)
-        else:
-            forward_seconds = timed(forward, count)
-            trace_seconds = timed(traced, count)
-        forward_times.append(forward_seconds)
-        trace_times.append(trace_seconds)
-        ratios.append(trace_seconds / forward_seconds)
-    return (
-        statistics.median(forward_times),
-        statistics.median(trace_times),
-        statistics.median(ratios),
-    )
+        # Alternate the order, so that no run always finds a warmer cache.
+        order = list(runs) if turn % 2 == 0 else list(reversed(runs))
+        for name in order:
+            wall, cpu = timed(runs[name], count)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+        wall_ratios.append(walls["trace"][-1] / walls["forward"][-1])
+        cpu_ratios.append(cpus["trace"][-1] / cpus["forward"][-1])
+        if "gates" in runs:
+            floor_ratios.append(1 + cpus["gates"][-1] / cpus["forward"][-1])
+    result = {
+        "forward": statistics.median(walls["forward"]),
+        "trace": statistics.median(walls["trace"]),
+        "wall_ratio": statistics.median(wall_ratios),
+        "cpu_ratio": statistics.median(cpu_ratios),
+    }
+    if floor_ratios:
+        result["floor"] = statistics.median(floor_ratios)
+    return result
 
 
 def format_seconds(seconds: float) -> str:
@@ -111,17 +155,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="turns per case (default 15)")
     parser.add_argument("--only", default="", help="run only cases whose name contains this")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="torch threads (default: torch's own choice)"
+    )
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, goal ≤ {GOAL}×")
-    print(f"{'case':<30} {'forward':>12} {'trace':>12} {'ratio':>7}  goal")
+    print("ratio: trace / forward, median of interleaved turns, by wall clock and by CPU time")
+    print("(CPU time is steadier on a shared machine). LSTM floor: 1 + the gate products alone.")
+    print(f"{'case':<24} {'forward':>12} {'trace':>12} {'wall':>6} {'cpu':>6} {'floor':>6}  goal")
     for name, project in cases().items():
         if args.only not in name:
             continue
-        forward_seconds, trace_seconds, ratio = measure(project, args.repeats)
-        verdict = "ok" if ratio <= GOAL else "over"
+        result = measure(project, args.repeats)
+        verdict = "ok" if result["cpu_ratio"] <= GOAL else "over"
+        floor = f"{result['floor']:5.2f}×" if "floor" in result else "     -"
         print(
-            f"{name:<30} {format_seconds(forward_seconds):>12} "
-            f"{format_seconds(trace_seconds):>12} {ratio:6.2f}×  {verdict}",
+            f"{name:<24} {format_seconds(result['forward']):>12} "
+            f"{format_seconds(result['trace']):>12} {result['wall_ratio']:5.2f}× "
+            f"{result['cpu_ratio']:5.2f}× {floor}  {verdict}",
             flush=True,
         )
 

@@ -281,12 +281,9 @@ class _LSTMCellStates:
         hidden_size: int,
         options: dict[str, torch.dtype | torch.device],
     ) -> None:
-        self.steps, self.hidden_size = steps, hidden_size
-        self.padded_steps = _scan_length(steps)
-        shape = (self.padded_steps, batch, hidden_size)
-        self.gates = torch.empty(self.padded_steps, batch, 3 * hidden_size, **options)
-        self.update = torch.empty(shape, **options)
-        self.scratch = (torch.empty(shape, **options), torch.empty(shape, **options))
+        self.hidden_size = hidden_size
+        self.gates = torch.empty(steps, batch, 3 * hidden_size, **options)
+        self.spare = torch.empty(steps, batch, hidden_size, **options)
 
     def compute(
         self,
@@ -306,46 +303,36 @@ class _LSTMCellStates:
         step come from one matrix product with h of the previous step (of the next step in
         reverse); then c_t = f_t * c_(t-1) + i_t * g_t is scanned.
         """
-        steps, size = self.steps, self.hidden_size
-        rows = 3 * size  # torch stacks the gates as i, f, g, o: o is not needed
-        # tanh(z) = 2 * sigmoid(2z) - 1, and doubling rows of a product is exact: with g's rows
-        # doubled one sigmoid covers all three gates; torch's tanh costs several sigmoids.
-        scale = torch.ones(rows, 1, dtype=weights[0].dtype, device=weights[0].device)
-        scale[2 * size :] = 2.0
-        weight_ih, weight_hh = weights[0][:rows] * scale, weights[1][:rows] * scale
-        padding = self.padded_steps - steps
-        first = padding if reverse else 0  # padding goes after the last step scanned
+        size = self.hidden_size
         gates = self.gates
-        (gates[:first] if reverse else gates[steps:]).zero_()  # finite, and never read for c
-        batch = gates.shape[1]
+        steps, batch, rows = gates.shape  # rows: i, f, g (torch's order i, f, g, o)
+        # g = tanh(z) = 1 - 2 * sigmoid(-2z). Scaling rows of a product by -2 is exact, so
+        # one sigmoid covers all three gates (torch's tanh costs several sigmoids) and
+        # i * g = i - 2 * i * sigmoid(-2z) is a single addcmul.
+        scale = torch.ones(rows, 1, dtype=weights[0].dtype, device=weights[0].device)
+        scale[2 * size :] = -2.0
+        weight_ih, weight_hh = weights[0][:rows] * scale, weights[1][:rows] * scale
         flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
-        real_gates = gates[first : first + steps].view(steps * batch, rows)
         if has_bias:
             bias = (weights[2][:rows] + weights[3][:rows]) * scale[:, 0]
-            torch.addmm(bias, flat_input, weight_ih.t(), out=real_gates)
+            torch.addmm(bias, flat_input, weight_ih.t(), out=gates.view(steps * batch, rows))
         else:
-            torch.mm(flat_input, weight_ih.t(), out=real_gates)
+            torch.mm(flat_input, weight_ih.t(), out=gates.view(steps * batch, rows))
         if steps > 1:
             previous = hidden_states[1:] if reverse else hidden_states[:-1]
-            receiving = gates[first : first + steps - 1] if reverse else gates[1:steps]
+            receiving = gates[:-1] if reverse else gates[1:]
             receiving.view((steps - 1) * batch, rows).addmm_(
                 previous.reshape((steps - 1) * batch, -1), weight_hh.t()
             )
         gates.sigmoid_()
-        cell_input = gates[..., 2 * size :].mul_(2.0).sub_(1.0)
-        torch.mul(gates[..., :size], cell_input, out=self.update)
-        forget = gates[..., size : 2 * size]
-        cells = _linear_scan(forget, self.update, reverse=reverse, scratch=self.scratch)
-        out.copy_(cells[first : first + steps])
+        input_gate, forget, cell_sigmoid = gates.split(size, dim=-1)
+        update = torch.addcmul(input_gate, input_gate, cell_sigmoid, value=-2.0, out=input_gate)
+        # Once i * g is formed, g's slot is free: it and one spare buffer are the scratch.
+        _linear_scan(forget, update, reverse=reverse, scratch=(cell_sigmoid, self.spare), out=out)
 
 
 # Time steps per block of the scan (see _linear_scan); a power of two.
 _SCAN_BLOCK = 8
-
-
-def _scan_length(steps: int) -> int:
-    """The scan works on whole blocks of time steps: padding goes after the last step."""
-    return steps if steps <= _SCAN_BLOCK else -(-steps // _SCAN_BLOCK) * _SCAN_BLOCK
 
 
 def _linear_scan(
@@ -354,44 +341,68 @@ def _linear_scan(
     *,
     reverse: bool = False,
     scratch: tuple[torch.Tensor, torch.Tensor] | None = None,
+    out: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Solve c_t = decay_t * c_(t-1) + update_t from c_(-1) = 0 along axis 0; returns c.
+    """Solve c_t = decay_t * c_(t-1) + update_t from c_(-1) = 0 along axis 0, into ``out``.
 
-    ``decay`` and ``update`` are [time, ...] and are used as scratch space, as are the two
-    ``scratch`` tensors shaped like ``update`` if given; c is returned in one of them.
-    ``reverse`` runs from the last step to the first (c_t = decay_t * c_(t+1) + update_t).
-    Only products of decays are formed, never quotients, so forget gates in [0, 1] lose
-    nothing over long sequences.
+    All are [time, ...]; ``decay``, ``update`` and the two ``scratch`` tensors (shaped like
+    ``update``, made if not given) are used as scratch space. ``reverse`` runs from the last
+    step to the first (c_t = decay_t * c_(t+1) + update_t). Only products of decays are
+    formed, never quotients, so forget gates in [0, 1] lose nothing over long sequences.
 
-    When the length is a multiple of _SCAN_BLOCK the steps are cut into blocks: a doubling
-    scan inside every block at once, the same scan (recursively) over the blocks' totals,
-    then one pass applies each block's incoming state. Depth stays log2(T) steps and the work
-    falls from T·log2(T) to about 3T·log2(block) per level, which matters because every
-    step reads and writes the whole tensor.
+    The steps are cut into blocks of _SCAN_BLOCK: a Hillis–Steele doubling scan inside every
+    block at once, the same scan (recursively) over the blocks' final states, then one pass
+    applies each block's incoming state, written straight into ``out``; a last partial block
+    is scanned on its own and takes the state before it. Depth stays about log2(T) steps
+    while the work falls from T·log2(T) to a few passes over the data, which matters because
+    every pass reads and writes the whole tensor.
     """
     steps = decay.shape[0]
-    if steps <= _SCAN_BLOCK or steps % _SCAN_BLOCK:
-        return _doubling_scan(decay, update, 0, reverse, keep_factors=False, scratch=scratch)[1]
-    blocks = steps // _SCAN_BLOCK
-    in_blocks = (blocks, _SCAN_BLOCK)
+    if out is None:
+        out = torch.empty_like(update)
+    if scratch is None:
+        scratch = (torch.empty_like(update), torch.empty_like(update))
+    whole = steps - steps % _SCAN_BLOCK if steps > _SCAN_BLOCK else 0
+    if whole == 0:
+        states = _doubling_scan(decay, update, 0, reverse, keep_factors=False, scratch=scratch)[1]
+        return out.copy_(states)
+    # In scan order: the whole blocks first, then the partial block.
+    head = slice(steps - whole, steps) if reverse else slice(0, whole)
+    tail = slice(0, steps - whole) if reverse else slice(whole, steps)
+    in_blocks = (whole // _SCAN_BLOCK, _SCAN_BLOCK)
     factors, carries = _doubling_scan(
-        decay.unflatten(0, in_blocks),
-        update.unflatten(0, in_blocks),
+        decay[head].unflatten(0, in_blocks),
+        update[head].unflatten(0, in_blocks),
         1,
         reverse,
         keep_factors=True,
-        scratch=None
-        if scratch is None
-        else (scratch[0].unflatten(0, in_blocks), scratch[1].unflatten(0, in_blocks)),
+        scratch=(
+            scratch[0][head].unflatten(0, in_blocks),
+            scratch[1][head].unflatten(0, in_blocks),
+        ),
     )
     edge = 0 if reverse else _SCAN_BLOCK - 1
     # State at each block's end (its start, in reverse), with all earlier blocks applied.
     block_states = _linear_scan(factors[:, edge].clone(), carries[:, edge].clone(), reverse=reverse)
-    if reverse:
-        carries[:-1].addcmul_(factors[:-1], block_states[1:].unsqueeze(1))
-    else:
-        carries[1:].addcmul_(factors[1:], block_states[:-1].unsqueeze(1))
-    return carries.flatten(0, 1)
+    out_blocks = out[head].unflatten(0, in_blocks)
+    before, after = (slice(0, -1), slice(1, None)) if reverse else (slice(1, None), slice(0, -1))
+    torch.addcmul(
+        carries[before], factors[before], block_states[after].unsqueeze(1), out=out_blocks[before]
+    )
+    first_block = -1 if reverse else 0
+    out_blocks[first_block].copy_(carries[first_block])
+    if whole < steps:
+        tail_factors, tail_states = _doubling_scan(
+            decay[tail],
+            update[tail],
+            0,
+            reverse,
+            keep_factors=True,
+            scratch=(scratch[0][tail], scratch[1][tail]),
+        )
+        entering = out[steps - whole] if reverse else out[whole - 1]
+        torch.addcmul(tail_states, tail_factors, entering.unsqueeze(0), out=out[tail])
+    return out
 
 
 def _doubling_scan(
@@ -480,8 +491,8 @@ def estimate_run_bytes(project: Project) -> int:
             state_values += block.num_layers * directions * (positions + batch) * hidden_size
         values += state_values
         kernel_buffer = directions * positions * _GATES[block.type] * hidden_size
-        # Gates i, f, g, the update i*g and two scan buffers, kept for the whole block.
-        scan_buffers = 6 * batch * _scan_length(steps) * hidden_size if is_lstm else 0
+        # Gates i, f, g and one spare buffer for the scan, kept for the whole block.
+        scan_buffers = 4 * positions * hidden_size if is_lstm else 0
         for layer in range(block.num_layers):
             features = incoming.shape[-1] if layer == 0 else directions * out_size
             layer_values = positions * (features + directions * out_size)
