@@ -47,6 +47,12 @@ def test_an_error_shows_next_to_its_field_and_marks_the_block(qtbot, window: Mai
     assert window.status_problems.text() == "✖ 1 error(s)"
     # The stages after the error have no shape; torch refuses the same forward.
     assert_panes_match_torch(window)
+    blocked = "Not analysed: fc above has an error."
+    assert blocked in stack.index(2).data(Qt.ItemDataRole.ToolTipRole)
+    window.select_row(2)
+    assert "Not analysed: fc above has an error" in window.properties_pane.general_messages.text()
+    assert window.properties_pane.general_messages.isVisible()
+    window.select_row(1)
     assert "cannot be built" in window.model_pane.printout.text.toPlainText()
     assert message in window.model_pane.code.text.toPlainText()
 
