@@ -564,6 +564,27 @@ def recurrent_layer_names(model: StackModel) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class HiddenStateGradients:
+    """dLoss/dh_t of one sample, in float64.
+
+    ``gradients`` has one tensor per recurrent layer (rows of ``layer_names``), each
+    [directions, time, hidden_out]. ``output`` is what the loss read: the model's output for
+    the sample, before a final Softmax for classification.
+    """
+
+    layer_names: tuple[str, ...]
+    gradients: tuple[torch.Tensor, ...]
+    loss: float
+    output: torch.Tensor
+
+    def norms(self) -> torch.Tensor:
+        """||dLoss/dh_t|| per layer and step, both directions together: [layers, time]."""
+        return torch.stack(
+            [gradient.square().sum(dim=(0, 2)).sqrt() for gradient in self.gradients]
+        )
+
+
 def gradient_over_time(
     model: StackModel,
     task: Task | str,
@@ -571,16 +592,29 @@ def gradient_over_time(
     *,
     data_seed: int = 0,
 ) -> torch.Tensor:
-    """||dLoss/dh_t|| for every recurrent layer and time step: [layers, time].
+    """||dLoss/dh_t|| for every recurrent layer and time step: [layers, time], float64.
+
+    See ``hidden_state_gradients``; rows follow ``recurrent_layer_names``.
+    """
+    return hidden_state_gradients(model, task, sample, data_seed=data_seed).norms()
+
+
+def hidden_state_gradients(
+    model: StackModel,
+    task: Task | str,
+    sample: int | tuple[torch.Tensor, torch.Tensor] = 0,
+    *,
+    data_seed: int = 0,
+) -> HiddenStateGradients:
+    """dLoss/dh_t for every recurrent layer, direction and time step of one sample.
 
     ``sample`` is an index into the task's validation set (made with ``data_seed``) or a pair
     (x [time, features], target). The loss is the training loss on that one sample. Each
     recurrent layer runs one step at a time with the block's own weights, so every h_t is a
     tensor of its own whose gradient gathers all the paths from it to the loss: through the
-    later steps, the layers above and the output. For a bidirectional layer the norm covers
-    both directions' h_t. Rows follow ``recurrent_layer_names``. Runs as in eval mode (no
-    dropout) on a float64 copy of the weights, so that a gradient that has vanished to 1e-30
-    still shows; the model is left untouched. Returns float64.
+    later steps, the layers above and the output. Runs as in eval mode (no dropout) on a
+    float64 copy of the weights, so that a gradient that has vanished to 1e-30 still shows
+    as a number; the model is left untouched.
     """
     task = get_task(task)
     if isinstance(sample, int) and not isinstance(sample, bool):
@@ -603,12 +637,13 @@ def gradient_over_time(
         raise ModelError("the model has no recurrent block: there is no h_t to differentiate")
     drop_softmax = task.is_classification and isinstance(children[-1][1], nn.Softmax)
     batch_first = recurrent[0].batch_first
-    # float64 throughout: a gradient that has vanished to 1e-30 is still a number, not 0.
+    names = tuple(recurrent_layer_names(model))
     model = copy.deepcopy(model).double().eval()
     children = list(model.named_children())
     if drop_softmax:
         children = children[:-1]
-    x, target = x.double(), (target.double() if target.is_floating_point() else target)
+    x = x.double()
+    target = target.double() if target.is_floating_point() else target
     current = x.unsqueeze(0) if batch_first else x.unsqueeze(1)
     # Per layer, per direction: the h_t of every step, the very tensors the next step reads.
     states: list[list[list[torch.Tensor]]] = []
@@ -621,21 +656,24 @@ def gradient_over_time(
                 current = module(current)
         loss = _sample_loss(task, current, target)
         tracked = [state for layer in states for direction in layer for state in direction]
-        gradients = iter(torch.autograd.grad(loss, tracked, allow_unused=True))
+        found = iter(torch.autograd.grad(loss, tracked, allow_unused=True))
     steps = len(states[0][0])
     if any(len(direction) != steps for layer in states for direction in layer):
         raise ModelError(
             "the recurrent blocks run over different numbers of steps; gradients over time "
             "need every block to read the same time axis (pass output: sequence between them)"
         )
-    squares = torch.zeros(len(states), steps, dtype=torch.float64)
-    for layer, directions in enumerate(states):
-        for _ in directions:
-            for step in range(steps):
-                gradient = next(gradients)
-                if gradient is not None:
-                    squares[layer, step] += gradient.square().sum().item()
-    return squares.sqrt()
+    gradients = []
+    for layer in states:
+        per_direction = []
+        for direction in layer:
+            vectors = []
+            for state in direction:
+                gradient = next(found)
+                vectors.append(torch.zeros_like(state) if gradient is None else gradient)
+            per_direction.append(torch.cat(vectors))  # batch of one: [time, hidden_out]
+        gradients.append(torch.stack(per_direction).detach())
+    return HiddenStateGradients(names, tuple(gradients), loss.item(), current.detach())
 
 
 def _sample_loss(task: Task, out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -691,10 +729,6 @@ def _stepwise_recurrent(
     return select_output(output, module.batch_first, y, h_n, c_n), per_layer
 
 
-def _as_double(weight: torch.Tensor | None) -> torch.Tensor | None:
-    return None if weight is None else weight.detach().double()
-
-
 def _run_direction(
     module: nn.RNNBase, suffix: str, sequence: torch.Tensor, *, reverse: bool
 ) -> tuple[list[torch.Tensor], torch.Tensor | None]:
@@ -702,11 +736,11 @@ def _run_direction(
 
     The update rules are torch's, as its documentation of RNN, LSTM and GRU writes them.
     """
-    weight_ih = _as_double(getattr(module, f"weight_ih{suffix}"))
-    weight_hh = _as_double(getattr(module, f"weight_hh{suffix}"))
-    bias_ih = _as_double(getattr(module, f"bias_ih{suffix}", None) if module.bias else None)
-    bias_hh = _as_double(getattr(module, f"bias_hh{suffix}", None) if module.bias else None)
-    weight_hr = _as_double(getattr(module, f"weight_hr{suffix}", None))
+    weight_ih = getattr(module, f"weight_ih{suffix}")
+    weight_hh = getattr(module, f"weight_hh{suffix}")
+    bias_ih = getattr(module, f"bias_ih{suffix}") if module.bias else None
+    bias_hh = getattr(module, f"bias_hh{suffix}") if module.bias else None
+    weight_hr = getattr(module, f"weight_hr{suffix}", None)
     hidden_size = module.hidden_size
     out_size = getattr(module, "proj_size", 0) or hidden_size
     batch = sequence.shape[1]
