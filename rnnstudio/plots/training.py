@@ -163,7 +163,8 @@ def confusion_matrix_figure(
     axes = figure.add_subplot(1, 1, 1)
     totals = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
-    image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
+    # aspect "auto": a forced square box slips out of the space constrained layout gave it.
+    image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
     classes = counts.shape[0]
     names = list(class_names) if len(class_names) == classes else [str(i) for i in range(classes)]
     axes.set_xticks(range(classes), names, rotation=30, ha="right")
