@@ -24,6 +24,11 @@ _EXPORTS = {
     "load_example": "rnnstudio.core.examples",
     "example_names": "rnnstudio.core.examples",
     "export_python": "rnnstudio.core.export",
+    "trace": "rnnstudio.core.trace",
+    "estimate_run_bytes": "rnnstudio.core.trace",
+    "make_input": "rnnstudio.core.signals",
+    "plot_hidden": "rnnstudio.plots",
+    "plot_output": "rnnstudio.plots",
 }
 
 __all__ = ["__version__", *_EXPORTS]
