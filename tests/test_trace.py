@@ -192,6 +192,27 @@ def test_recurrent_block_states_equal_torch(block_class, extra, bidirectional, b
         assert_close(result.output, model(x))
 
 
+def test_long_lstm_memory_cells_match_torch_at_both_ends():
+    """3003 steps with forget gates near 1: c carries far, and the scan has a partial block."""
+    block = LSTMBlock(name="rec", input_size=2, hidden_size=6, num_layers=2, bidirectional=True)
+    torch.manual_seed(3)
+    model = single_block_model(block)
+    with torch.no_grad():
+        for name, value in model.rec.named_parameters():
+            if name.startswith("bias_ih"):
+                value[6:12] += 4.0  # the forget gate's rows
+    x = torch.randn(2, 3003, 2)
+    states = trace(model, x).recurrent["rec"]
+    _, h_n, c_n = torch_forward(model.rec, x)
+    assert c_n.abs().max() > 20  # the cells did accumulate over many steps
+    # Forward direction at the last step, backward at the first, in h_n's order.
+    edges = [(layer, direction, direction - 1) for layer in range(2) for direction in (0, 1)]
+    cells_at_edges = torch.stack([states.cell[layer, d, :, step] for layer, d, step in edges])
+    hidden_at_edges = torch.stack([states.hidden[layer, d, :, step] for layer, d, step in edges])
+    assert_close(hidden_at_edges, h_n)
+    assert_close(cells_at_edges, c_n, rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.parametrize("output", ["sequence", "last_step", "final_hidden", "final_cell"])
 def test_each_output_choice_is_what_the_block_returns(output):
     block = LSTMBlock(

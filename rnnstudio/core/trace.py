@@ -112,7 +112,10 @@ def trace(
     with torch.no_grad():
         for name, module in children:
             if isinstance(module, nn.RNNBase):
-                current, states = _trace_recurrent(name, module, current, counter)
+                try:
+                    current, states = _trace_recurrent(name, module, current, counter)
+                except RuntimeError as error:  # e.g. torch cannot allocate the memory
+                    raise ModelError(f"{name}: {error}") from None
                 recurrent[name] = states
             else:
                 counter.check(name)
@@ -214,13 +217,13 @@ def _trace_recurrent(
     out_size = getattr(module, "proj_size", 0) or hidden_size
     options = {"dtype": incoming.dtype, "device": incoming.device}
     hidden = torch.empty(module.num_layers, directions, batch, steps, out_size, **options)
+    initial: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+    initial = torch.zeros(directions, batch, out_size, **options)
     cell = cell_states = None
     if kind == "lstm":
         cell = torch.empty(module.num_layers, directions, batch, steps, hidden_size, **options)
         cell_states = _LSTMCellStates(steps, batch, hidden_size, options)
-    h_zero = torch.zeros(directions, batch, out_size, **options)
-    if kind == "lstm":
-        c_zero = torch.zeros(directions, batch, hidden_size, **options)
+        initial = (initial, torch.zeros(directions, batch, hidden_size, **options))
     finals_h: list[torch.Tensor] = []
     finals_c: list[torch.Tensor] = []
     for layer in range(module.num_layers):
@@ -229,15 +232,15 @@ def _trace_recurrent(
         # Arguments: weights, has_biases, num_layers, dropout, train, bidirectional, batch_first.
         config = (weights, module.bias, 1, 0.0, False, module.bidirectional, False)
         layer_input = sequence
-        if kind == "lstm":
-            sequence, h_n, c_n = kernel(layer_input, (h_zero, c_zero), *config)
-            finals_c.append(c_n)
+        if cell_states is None:
+            sequence, h_n = kernel(layer_input, initial, *config)
         else:
-            sequence, h_n = kernel(layer_input, h_zero, *config)
+            sequence, h_n, c_n = kernel(layer_input, initial, *config)
+            finals_c.append(c_n)
         finals_h.append(h_n)
-        by_direction = sequence.view(steps, batch, directions, out_size)
+        by_direction = sequence.unflatten(-1, (directions, out_size))
         hidden[layer].copy_(by_direction.permute(2, 1, 0, 3))
-        if cell is not None and cell_states is not None:
+        if cell_states is not None and cell is not None:
             per_direction = len(weights) // directions
             for direction in range(directions):
                 cell_states.compute(
