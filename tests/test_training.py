@@ -15,7 +15,7 @@ import threading
 import pytest
 import torch
 
-from rnnstudio.core.errors import ModelError, ProjectError
+from rnnstudio.core.errors import MemoryBudgetError, ModelError, ProjectError
 from rnnstudio.core.examples import load_example
 from rnnstudio.core.model import build_model
 from rnnstudio.core.project_io import parse_project, updated
@@ -562,3 +562,10 @@ def test_weights_of_another_stack_or_a_bad_file_are_refused(tmp_path):
         load_weights(load_example("rnn_clas"), garbage)
     with pytest.raises(ProjectError, match="no such weights file"):
         load_weights(load_example("rnn_clas"), tmp_path / "missing.safetensors")
+
+
+def test_a_stack_too_big_to_train_is_refused_before_anything_is_allocated():
+    project = _classifier("lstm", hidden=20_000)
+    with pytest.raises(MemoryBudgetError, match="make the blocks smaller") as error:
+        train(project, "memory", TrainingSettings(epochs=1))
+    assert error.value.estimate_bytes > error.value.budget_bytes

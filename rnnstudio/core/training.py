@@ -332,19 +332,24 @@ def _check_training_memory(project: Project, task: Task, settings: TrainingSetti
     from .analysis import analyze
     from .trace import estimate_run_bytes
 
-    batch = min(max(settings.batch_size, EVAL_CHUNK), task.train_size)
-    sized = updated(
-        project,
-        input=updated(project.input, features=task.features, seq_len=task.seq_len, batch=batch),
-    )
-    weight_bytes = analyze(sized).parameter_bytes
-    needed = ACTIVATION_FACTOR * estimate_run_bytes(sized) + WEIGHT_COPIES * weight_bytes
+    def run_bytes(batch: int) -> int:
+        sized = updated(
+            project,
+            input=updated(project.input, features=task.features, seq_len=task.seq_len, batch=batch),
+        )
+        return estimate_run_bytes(sized)
+
+    batch = min(settings.batch_size, task.train_size)
+    weight_bytes = analyze(project).parameter_bytes
+    training = ACTIVATION_FACTOR * run_bytes(batch)
+    validation = run_bytes(min(EVAL_CHUNK, task.val_size))
+    needed = max(training, validation) + WEIGHT_COPIES * weight_bytes
     if needed > DEFAULT_MEMORY_BUDGET:
         raise MemoryBudgetError(
-            f"training would need about {format_bytes(needed)} for a batch of {batch} sequences "
-            f"of {task.seq_len} steps, more than the memory budget of "
-            f"{format_bytes(DEFAULT_MEMORY_BUDGET)}; make the blocks smaller or lower "
-            "batch_size",
+            f"training would need about {format_bytes(needed)} (weights, their gradients and "
+            f"optimizer state, and a batch of {batch} sequences of {task.seq_len} steps kept "
+            f"for the backward pass), more than the memory budget of "
+            f"{format_bytes(DEFAULT_MEMORY_BUDGET)}; make the blocks smaller",
             estimate_bytes=needed,
             budget_bytes=DEFAULT_MEMORY_BUDGET,
         )
