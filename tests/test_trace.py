@@ -514,3 +514,29 @@ def test_estimate_of_a_project_that_cannot_run_is_a_model_error():
     data["blocks"][1]["in_features"] = 99
     with pytest.raises(ModelError, match="in_features"):
         estimate_run_bytes(parse_project(data))
+
+
+@pytest.mark.parametrize(("weight_scale", "fast_path"), [(1.0, True), (6.0, False)])
+def test_lstm_cells_from_the_output_gate_and_from_the_scan_both_equal_torch(
+    weight_scale, fast_path, monkeypatch
+):
+    """Small states take c = atanh(h / o); saturated ones (|h / o| near 1) use the scan."""
+    from rnnstudio.core.trace import _LSTMCellStates
+
+    outcomes: list[bool] = []
+    original = _LSTMCellStates._from_output_gate
+
+    def spy(self, *args, **kwargs):
+        outcomes.append(original(self, *args, **kwargs))
+        return outcomes[-1]
+
+    monkeypatch.setattr(_LSTMCellStates, "_from_output_gate", spy)
+    block = LSTMBlock(name="rec", input_size=3, hidden_size=5, num_layers=2, bidirectional=True)
+    torch.manual_seed(5)
+    model = single_block_model(block)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.mul_(weight_scale)
+    x = torch.rand(2, 17, 3)
+    check_recurrent_trace(model.rec, x, trace(model, x).recurrent["rec"])
+    assert outcomes and all(outcome is fast_path for outcome in outcomes)

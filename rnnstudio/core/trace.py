@@ -11,6 +11,7 @@ time steps in Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -306,6 +307,10 @@ class _LSTMCellStates:
         step come from one matrix product with h of the previous step (of the next step in
         reverse); then c_t = f_t * c_(t-1) + i_t * g_t is scanned.
         """
+        if len(weights) in (2, 4) and self._from_output_gate(
+            layer_input, hidden_states, weights, has_bias, reverse=reverse, out=out
+        ):
+            return
         size = self.hidden_size
         gates = self.gates
         steps, batch, rows = gates.shape  # rows: i, f, g (torch's order i, f, g, o)
@@ -333,6 +338,47 @@ class _LSTMCellStates:
         # Once i * g is formed, g's slot is free: it and one spare buffer are the scratch.
         _linear_scan(forget, update, reverse=reverse, scratch=(cell_sigmoid, self.spare), out=out)
 
+    def _from_output_gate(
+        self,
+        layer_input: torch.Tensor,
+        hidden_states: torch.Tensor,
+        weights: list[torch.Tensor],
+        has_bias: bool,
+        *,
+        reverse: bool,
+        out: torch.Tensor,
+    ) -> bool:
+        """Without projection h_t = o_t * tanh(c_t), so c_t = atanh(h_t / o_t): one gate's
+        product instead of three and no scan. Used only where that is well conditioned
+        (|h_t / o_t| <= _ATANH_LIMIT everywhere); returns False to ask for the scan."""
+        size = self.hidden_size
+        steps, batch = out.shape[0], out.shape[1]
+        rows = slice(3 * size, 4 * size)  # torch's gate order: i, f, g, o
+        gate = self.spare
+        flat_gate = gate.view(steps * batch, size)
+        flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
+        if has_bias:
+            bias = weights[2][rows] + weights[3][rows]
+            torch.addmm(bias, flat_input, weights[0][rows].t(), out=flat_gate)
+        else:
+            torch.mm(flat_input, weights[0][rows].t(), out=flat_gate)
+        if steps > 1:
+            previous = hidden_states[1:] if reverse else hidden_states[:-1]
+            receiving = gate[:-1] if reverse else gate[1:]
+            receiving.view((steps - 1) * batch, size).addmm_(
+                previous.reshape((steps - 1) * batch, -1), weights[1][rows].t()
+            )
+        gate.sigmoid_()
+        ratio = torch.div(hidden_states, gate, out=gate)  # contiguous: cheaper than into out
+        largest = float(torch.linalg.vector_norm(ratio, ord=float("inf")))
+        if not math.isfinite(largest) or largest > _ATANH_LIMIT:
+            return False
+        torch.atanh(ratio, out=out)
+        return True
+
+
+# Beyond this |h / o| atanh amplifies float32 rounding more than 5x; the scan takes over.
+_ATANH_LIMIT = 0.9
 
 # Time steps per block of the scan (see _linear_scan); a power of two.
 _SCAN_BLOCK = 8
