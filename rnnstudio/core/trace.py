@@ -12,6 +12,7 @@ time steps in Python.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -236,7 +237,10 @@ def _trace_recurrent(
         if cell_states is None:
             sequence, h_n = kernel(layer_input, initial, *config)
         else:
-            sequence, h_n, c_n = kernel(layer_input, initial, *config)
+            with warnings.catch_warnings():
+                # torch's note that oneDNN lacks projections concerns speed, not results.
+                warnings.filterwarnings("ignore", "LSTM with projections", UserWarning)
+                sequence, h_n, c_n = kernel(layer_input, initial, *config)
             finals_c.append(c_n)
         finals_h.append(h_n)
         by_direction = sequence.unflatten(-1, (directions, out_size))
