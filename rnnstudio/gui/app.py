@@ -5,20 +5,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from .appearance import application_icon
+from .settings import use_ini_format
 from .theme import BASE_POINT_SIZE
 
 ORGANIZATION = "rnnstudio"
 APPLICATION = "rnnstudio"
-# Up to this screen width the window opens maximised; wider screens get a large window.
-_MAXIMISE_UP_TO_WIDTH = 1600
 
 
 def configure_application(app: QApplication) -> None:
     """Names for QSettings, and a font readable from the back of a classroom."""
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    # One INI settings file everywhere; the icon from the package; the desktop entry's name.
+    use_ini_format()
+    app.setWindowIcon(application_icon())
+    QGuiApplication.setDesktopFileName(APPLICATION)
     font = app.font()
     if font.pointSizeF() < BASE_POINT_SIZE:
         font.setPointSizeF(BASE_POINT_SIZE)
@@ -35,21 +40,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def run(path: str | None = None) -> int:
-    """Open the window with a new project, or with FILE (a project file or an example name)."""
-    app = create_application()
-    from .main_window import MainWindow
+    """Open the window with a new project, or with FILE (a project file or an example name).
 
-    window = MainWindow()
-    if window.layout_restored:
-        window.show()
-    else:
-        available = window.screen().availableGeometry()
-        if available.width() <= _MAXIMISE_UP_TO_WIDTH:
-            window.resize(available.size())
-            window.showMaximized()
-        else:
-            window.resize(int(available.width() * 0.85), int(available.height() * 0.85))
-            window.show()
-    if path is not None:
-        window.open_argument(path)
-    return app.exec()
+    A light window shows at once while torch loads in the background (see startup.py).
+    """
+    from .startup import launch
+
+    return launch(path)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from rnnstudio.core.project_io import PROJECT_SUFFIX
 
@@ -19,6 +20,12 @@ class UnsavedChoice(Enum):
     SAVE = "save"
     DISCARD = "discard"
     CANCEL = "cancel"
+
+
+class RestoreChoice(Enum):
+    RESTORE = "restore"
+    DISCARD = "discard"
+    LATER = "later"
 
 
 def _tr(text: str) -> str:
@@ -68,3 +75,54 @@ class Dialogs:
             self._parent, _tr("Save project as"), suggestion, project_file_filter()
         )
         return Path(path) if path else None
+
+    def ask_restore(
+        self, project_name: str, saved_at: str, original_path: str | None
+    ) -> RestoreChoice:
+        """After a crash or a kill: restore the autosaved project, discard it, or decide later."""
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(QCoreApplication.translate("Dialogs", "Restore unsaved work?"))
+        box.setText(
+            QCoreApplication.translate(
+                "Dialogs", "RNN Studio did not close normally. Restore the unsaved “{name}”?"
+            ).format(name=project_name)
+        )
+        where = (
+            QCoreApplication.translate("Dialogs", "Its file: {path}").format(path=original_path)
+            if original_path
+            else QCoreApplication.translate("Dialogs", "It had not been saved to a file yet.")
+        )
+        box.setInformativeText(
+            QCoreApplication.translate("Dialogs", "Autosaved at {time}.").format(time=saved_at)
+            + "\n"
+            + where
+        )
+        restore = box.addButton(
+            QCoreApplication.translate("Dialogs", "&Restore"), QMessageBox.ButtonRole.AcceptRole
+        )
+        discard = box.addButton(
+            QCoreApplication.translate("Dialogs", "&Discard"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.addButton(
+            QCoreApplication.translate("Dialogs", "Ask &later"), QMessageBox.ButtonRole.RejectRole
+        )
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is restore:
+            return RestoreChoice.RESTORE
+        if clicked is discard:
+            return RestoreChoice.DISCARD
+        return RestoreChoice.LATER
+
+    def edit_preferences(self, current: Any) -> Any:
+        """The Preferences dialog; the new Preferences, or None when cancelled."""
+        from .preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(current, self._parent)
+        try:
+            return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
