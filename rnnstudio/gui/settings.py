@@ -37,7 +37,7 @@ DEFAULT_FONT_SCALE = 1.0
 # The same default as the core's build_model (rnnstudio.core.model.DEFAULT_MEMORY_BUDGET; a
 # test keeps them equal): this module must not import the core, which imports torch.
 DEFAULT_MEMORY_BUDGET = 2 * 1024**3
-MEMORY_BUDGET_MIN = 64 * 1024**2
+MEMORY_BUDGET_MIN = 256 * 1024**2
 MEMORY_BUDGET_MAX = 1024**4
 MAX_RECENT_FILES = 8
 
