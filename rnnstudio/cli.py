@@ -2,13 +2,16 @@
 
 Heavy imports (torch, Qt) happen inside the commands, so --help and --version are instant.
 Exit codes: 0 ok; 1 the file is valid but the model cannot run; 2 a bad file or bad
-arguments; 70 an internal error (a bug to report). Messages go to stderr, never a traceback.
+arguments; 69 the window cannot start here (no display, missing system libraries: the
+message says what to install); 70 an internal error (a bug to report). Messages go to
+stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +19,7 @@ from collections.abc import Callable, Sequence
 from rnnstudio import __version__
 
 EXIT_OK, EXIT_MODEL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_NO_WINDOW = 69
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -524,7 +528,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Comman
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnnstudio",
-        usage="%(prog)s [FILE]\n       %(prog)s [-h] [--version] COMMAND ...",
+        usage=(
+            "%(prog)s [FILE]\n       %(prog)s [-h] [--version] COMMAND ...\n"
+            "       %(prog)s --install-desktop | --uninstall-desktop"
+        ),
         description=(
             "Build recurrent networks from blocks and see exactly what PyTorch does with them. "
             "Without a subcommand, opens FILE (a .rnnstudio file or an example name) "
@@ -532,6 +539,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"rnnstudio {__version__}")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="add RNN Studio to this user's application menu and open .rnnstudio files with it",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop",
+        action="store_true",
+        help="remove what --install-desktop added",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, setup, _run) in COMMANDS.items():
         setup(subparsers.add_parser(name, help=help_text, description=help_text))
@@ -545,6 +563,12 @@ def _open_window(argv: list[str]) -> int:
             f"one FILE at most, got {len(argv)}: {' '.join(argv)}; "
             "commands are: " + ", ".join(COMMANDS)
         )
+    from rnnstudio.gui.platform_check import qt_start_problem
+
+    problem = qt_start_problem()
+    if problem is not None:
+        print(f"rnnstudio: {problem}", file=sys.stderr)
+        return EXIT_NO_WINDOW
     try:
         from rnnstudio.gui.app import run
     except ImportError as error:
@@ -553,8 +577,51 @@ def _open_window(argv: list[str]) -> int:
             "install PySide6 with: python -m pip install PySide6-Essentials",
             file=sys.stderr,
         )
-        return EXIT_INTERNAL
+        return EXIT_NO_WINDOW
     return run(argv[0] if argv else None)
+
+
+def gui_main() -> int:
+    """`rnnstudio-gui [FILE]`: the window alone, started without a console on Windows."""
+    if sys.stderr is None or sys.stdout is None:
+        # No console (pythonw): messages go to a log file in the state folder instead.
+        from rnnstudio.gui.settings import state_dir
+
+        try:
+            folder = state_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            log = open(folder / "console.log", "a", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            log = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        sys.stdout = sys.stdout or log
+        sys.stderr = sys.stderr or log
+    argv = sys.argv[1:]
+    if argv and argv[0] in ("-h", "--help", "--version"):
+        return main(argv)
+    return _open_window(argv)
+
+
+def _desktop(args: argparse.Namespace) -> int:
+    """--install-desktop / --uninstall-desktop: the menu entry, icons and file type."""
+    from rnnstudio import desktop
+
+    try:
+        if args.install_desktop:
+            paths = desktop.install_desktop()
+            verb = "installed"
+        else:
+            paths = desktop.uninstall_desktop()
+            verb = "removed"
+    except OSError as error:
+        print(f"rnnstudio: the desktop files cannot be written: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in paths:
+        print(path)
+    if not paths:
+        print("rnnstudio: nothing to remove: the desktop files were not installed")
+    else:
+        print(f"rnnstudio: {len(paths)} desktop files {verb}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -563,6 +630,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.install_desktop or args.uninstall_desktop:
+        if args.command is not None:
+            parser.error("--install-desktop and --uninstall-desktop take no command")
+        return _desktop(args)
     if args.command is None:
         parser.print_help()
         return EXIT_OK
