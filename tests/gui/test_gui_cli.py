@@ -13,23 +13,32 @@ from PySide6.QtWidgets import QApplication
 from rnnstudio import cli
 from rnnstudio.core.examples import load_example
 from rnnstudio.core.project_io import save_project
-from rnnstudio.gui import main_window as main_window_module
+from rnnstudio.gui import settings as settings_module
 from rnnstudio.gui.document import default_project
 from rnnstudio.gui.main_window import MainWindow
 from rnnstudio.gui.theme import BASE_POINT_SIZE
 
 
 @pytest.fixture
-def opened_windows(qapp, monkeypatch, tmp_path: Path) -> list[MainWindow]:
-    """Run the real start-up, but let the event loop return at once with what it showed."""
+def opened_windows(qapp, qtbot, monkeypatch, tmp_path: Path) -> list[MainWindow]:
+    """Run the real start-up; the event loop returns once the real window is up."""
     windows: list[MainWindow] = []
     monkeypatch.setattr(
-        main_window_module,
-        "QSettings",
+        settings_module,
+        "open_settings",
         lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
     )
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def real_window_shown() -> bool:
+        return any(
+            isinstance(widget, MainWindow) and widget.isVisible()
+            for widget in QApplication.topLevelWidgets()
+        )
 
     def exec_once() -> int:
+        # The loading window comes first; the real one follows when torch is imported.
+        qtbot.waitUntil(real_window_shown, timeout=60_000)
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, MainWindow) and widget.isVisible():
                 windows.append(widget)
