@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +247,8 @@ class Launcher(QObject):
         self.autosaver: Any = None
         self.failed = False
         self.reporter = ErrorReporter()
+        # Given the window, returns the object that asks its questions (tests answer them).
+        self.make_dialogs: Callable[[Any], Any] | None = None
         self._abandoned = False
         self._threads: list[threading.Thread] = []
         self._sig_loaded.connect(self._on_loader_finished, Qt.ConnectionType.QueuedConnection)
@@ -299,12 +302,16 @@ class Launcher(QObject):
         self._build_window()
 
     def _build_window(self) -> None:
+        from .keyboard import KeyboardOrder
         from .main_window import MainWindow
         from .preferences import install_preferences
         from .recovery import DEFAULT_AUTOSAVE_MS, Autosaver
 
         window = MainWindow(settings=self.settings)
+        if self.make_dialogs is not None:
+            window.dialogs = self.make_dialogs(window)
         install_preferences(window)
+        window.keyboard_order = KeyboardOrder(window)
         shell = self.loading_window
         if shell is not None:
             # Exactly over the loading window, even where no window manager maximises.
