@@ -13,6 +13,7 @@ import datetime
 import platform
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,8 @@ from .settings import state_dir
 LOG_NAME = "errors.log"
 # The log is cut to its newest half when it grows past this.
 MAX_LOG_BYTES = 1024 * 1024
+# After its dialog closes, the same error shows no new dialog for this long (it is logged).
+REPEAT_QUIET_SECONDS = 10.0
 
 
 # Called with a literal context at each phrase, so pyside6-lupdate finds the phrases.
@@ -151,13 +154,16 @@ def show_error_dialog(summary: str, details: str) -> None:
 class ErrorReporter(QObject):
     """Installs the hooks; `present(summary, details)` shows the dialog (tests replace it)."""
 
-    sig_error_reported = Signal(str, str)  # summary, details; delivered on the main thread
+    sig_error_reported = Signal(str, str, str)  # summary, details, signature; main thread
 
     def __init__(self, log_path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.log_path = log_path
         self.present: Callable[[str, str], None] = show_error_dialog
         self._showing = False
+        # signature -> when its dialog closed: the same error again soon is only logged, so an
+        # error raised on every repaint cannot trap the user in dialog after dialog.
+        self._quiet_until: dict[str, float] = {}
         self._previous_hooks: tuple[object, object] | None = None
         # Queued: an error in a worker thread still opens its dialog on the main thread.
         self.sig_error_reported.connect(
@@ -192,7 +198,7 @@ class ErrorReporter(QObject):
             summary += "\n\n" + translate(
                 "ErrorReporter", "The details were written to {path}."
             ).format(path=logged)
-        self.sig_error_reported.emit(summary, details)
+        self.sig_error_reported.emit(summary, details, _signature(error))
 
     def _on_sys_exception(
         self,
@@ -211,9 +217,9 @@ class ErrorReporter(QObject):
         name = args.thread.name if args.thread is not None else "a thread"
         self.report(args.exc_value, f"thread {name!r}")
 
-    def _on_reporter_error_reported(self, summary: str, details: str) -> None:
-        if self._showing:
-            return  # one dialog at a time: an error repeating on every paint is logged only
+    def _on_reporter_error_reported(self, summary: str, details: str, signature: str) -> None:
+        if self._showing or time.monotonic() < self._quiet_until.get(signature, 0.0):
+            return  # one dialog at a time, and a repeating error is logged only
         self._showing = True
         try:
             self.present(summary, details)
@@ -221,6 +227,14 @@ class ErrorReporter(QObject):
             append_to_log(format_report(error, "the error dialog"), self.log_path)
         finally:
             self._showing = False
+            self._quiet_until[signature] = time.monotonic() + REPEAT_QUIET_SECONDS
+
+
+def _signature(error: BaseException) -> str:
+    """The same error: its type, its message and the line that raised it."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}: {error} @ {where}"
 
 
 def _short(text: str, limit: int = 200) -> str:
