@@ -539,6 +539,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"rnnstudio {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=WINDOW_LANGUAGES,
+        help="the window's language (default: the preference, else the system's)",
+    )
     desktop = parser.add_mutually_exclusive_group()
     desktop.add_argument(
         "--install-desktop",
@@ -556,8 +561,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WINDOW_LANGUAGES = ("en", "es")
+
+
+def _is_language_option(word: str) -> bool:
+    return word == "--lang" or word.startswith("--lang=")
+
+
+def _take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang es` (or --lang=es) anywhere among the window's arguments; the rest as they are."""
+    lang, rest = None, []
+    words = iter(argv)
+    for word in words:
+        if not _is_language_option(word):
+            rest.append(word)
+            continue
+        value = word.partition("=")[2] if "=" in word else next(words, "")
+        if value not in WINDOW_LANGUAGES:
+            build_parser().error(
+                f"argument --lang: invalid choice: {value!r} (choose from 'en', 'es')"
+            )
+        lang = value
+    return lang, rest
+
+
 def _open_window(argv: list[str]) -> int:
-    """`rnnstudio` or `rnnstudio FILE`: the window, with a new project or with FILE."""
+    """`rnnstudio [--lang en|es] [FILE]`: the window, with a new project or with FILE."""
+    lang, argv = _take_language(argv)
     if len(argv) > 1:
         build_parser().error(
             f"one FILE at most, got {len(argv)}: {' '.join(argv)}; "
@@ -578,7 +608,7 @@ def _open_window(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_NO_WINDOW
-    return run(argv[0] if argv else None)
+    return run(argv[0] if argv else None, lang)
 
 
 def gui_main() -> int:
@@ -626,7 +656,9 @@ def _desktop(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    if not argv or (
+        argv[0] not in COMMANDS and (not argv[0].startswith("-") or _is_language_option(argv[0]))
+    ):
         return _open_window(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

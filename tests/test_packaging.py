@@ -52,6 +52,9 @@ def test_wheel_contains_examples_icons_and_desktop_files(wheel_names):
     assert "rnnstudio/resources/icons/rnnstudio.svg" in wheel_names
     assert "rnnstudio/resources/desktop/rnnstudio.desktop" in wheel_names
     assert "rnnstudio/resources/desktop/rnnstudio-mime.xml" in wheel_names
+    # The Spanish catalogue: compiled for Qt, and its source for retranslating open windows.
+    assert "rnnstudio/resources/translations/rnnstudio_es.qm" in wheel_names
+    assert "rnnstudio/resources/translations/rnnstudio_es.ts" in wheel_names
 
 
 def test_wheel_declares_console_entry_point(wheel_names):

@@ -39,11 +39,15 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def run(path: str | None = None) -> int:
+def run(path: str | None = None, lang: str | None = None) -> int:
     """Open the window with a new project, or with FILE (a project file or an example name).
 
     A light window shows at once while torch loads in the background (see startup.py).
+    `lang` ("en" or "es", from --lang) wins over the language preference.
     """
+    from .i18n import request_language
     from .startup import launch
+
+    request_language(lang)
 
     return launch(path)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from rnnstudio.core.exercises import EXERCISE_SUFFIX
 from rnnstudio.core.project_io import PROJECT_SUFFIX
 
 
@@ -28,12 +29,14 @@ class RestoreChoice(Enum):
     LATER = "later"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
+# Called with a literal context at each phrase, so pyside6-lupdate finds the phrases.
+translate = QCoreApplication.translate
 
 
 def project_file_filter() -> str:
-    return _tr("RNN Studio projects (*{suffix});;All files (*)").format(suffix=PROJECT_SUFFIX)
+    return translate("Dialogs", "RNN Studio projects (*{suffix});;All files (*)").format(
+        suffix=PROJECT_SUFFIX
+    )
 
 
 class Dialogs:
@@ -48,9 +51,9 @@ class Dialogs:
     def ask_unsaved_changes(self, project_name: str) -> UnsavedChoice:
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_tr("Unsaved changes"))
-        box.setText(_tr("Save the changes to “{name}”?").format(name=project_name))
-        box.setInformativeText(_tr("Without saving, the changes are lost."))
+        box.setWindowTitle(translate("Dialogs", "Unsaved changes"))
+        box.setText(translate("Dialogs", "Save the changes to “{name}”?").format(name=project_name))
+        box.setInformativeText(translate("Dialogs", "Without saving, the changes are lost."))
         box.setStandardButtons(
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
@@ -66,13 +69,13 @@ class Dialogs:
 
     def ask_open_path(self, directory: str) -> Path | None:
         path, _filter = QFileDialog.getOpenFileName(
-            self._parent, _tr("Open project"), directory, project_file_filter()
+            self._parent, translate("Dialogs", "Open project"), directory, project_file_filter()
         )
         return Path(path) if path else None
 
     def ask_save_path(self, suggestion: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(
-            self._parent, _tr("Save project as"), suggestion, project_file_filter()
+            self._parent, translate("Dialogs", "Save project as"), suggestion, project_file_filter()
         )
         return Path(path) if path else None
 
@@ -126,3 +129,48 @@ class Dialogs:
             return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
+
+    # --- exercises (rnnstudio.gui.exercise_controller) ------------------------------------
+
+    def ask_open_exercise_path(self, directory: str) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Open exercise"),
+            directory,
+            exercise_file_filter(),
+        )
+        return Path(path) if path else None
+
+    def ask_save_exercise_path(self, suggestion: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Save exercise as"),
+            suggestion,
+            exercise_file_filter(),
+        )
+        return Path(path) if path else None
+
+    def ask_exercise_choice(self, project_name: str, counts: dict[str, int]) -> Any:
+        """An ExerciseChoice, or None when cancelled."""
+        from .exercise_dialogs import SaveExerciseDialog
+
+        dialog = SaveExerciseDialog(project_name, counts, self._parent)
+        try:
+            return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+    def ask_report_path(self, suggestion: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Export the exercise report"),
+            suggestion,
+            QCoreApplication.translate("Dialogs", "PDF documents (*.pdf);;Text files (*.txt)"),
+        )
+        return Path(path) if path else None
+
+
+def exercise_file_filter() -> str:
+    return QCoreApplication.translate(
+        "Dialogs", "RNN Studio exercises (*{suffix});;All files (*)"
+    ).format(suffix=EXERCISE_SUFFIX)

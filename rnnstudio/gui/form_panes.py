@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -21,6 +21,7 @@ from rnnstudio.core.analysis import Analysis, Problem, Stage
 from rnnstudio.core.spec import BLOCK_TYPES, field_specs, input_field_specs
 
 from .forms import FieldForm, Message, messages_html
+from .i18n import current_language
 from .texts import shape_text, type_title
 
 # The fields whose empty value means "read it from the incoming tensor".
@@ -28,7 +29,9 @@ _INFERRED_FIELDS = ("input_size", "in_features")
 
 
 def _help_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent.tr("Point at a field to read what it means."))
+    label = QLabel(
+        QCoreApplication.translate("BlockPropertiesPane", "Point at a field to read what it means.")
+    )
     label.setObjectName("help_line")
     label.setWordWrap(True)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -40,13 +43,14 @@ def split_messages(
     problems: tuple[Problem, ...], fields: tuple[str, ...]
 ) -> tuple[dict[str, list[Message]], list[Message]]:
     """The core's problems, grouped by the field they concern; the rest concern the whole."""
+    lang = current_language()
     by_field: dict[str, list[Message]] = defaultdict(list)
     general: list[Message] = []
     for problem in problems:
         if problem.field in fields:
-            by_field[problem.field].append((problem.severity, problem.message))
+            by_field[problem.field].append((problem.severity, problem.text(lang)))
         else:
-            general.append((problem.severity, problem.message))
+            general.append((problem.severity, problem.text(lang)))
     return dict(by_field), general
 
 
@@ -104,7 +108,7 @@ class InputPane(QWidget):
         tensor = analysis.input
         self.tensor_line.setText(
             self.tr("x = {shape}   {axes}").format(
-                shape=shape_text(tensor.shape), axes=tensor.describe()
+                shape=shape_text(tensor.shape), axes=tensor.describe(current_language())
             )
         )
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from rnnstudio.core.spec import FieldSpec
 
 from .document import new_edit_session
+from .field_help import field_help
 from .texts import field_tooltip
 from .theme import ERROR_COLOR, WARNING_COLOR
 
@@ -378,7 +379,7 @@ class FieldForm(QWidget):
 
     def show_help(self, field: str) -> None:
         editor = self._editors[field]
-        self.sig_help_changed.emit(f"{field}: {editor.spec.help}")
+        self.sig_help_changed.emit(f"{field}: {field_help(editor.spec)}")
 
     def _on_editor_value_edited(self, field: str, value: Any) -> None:
         self._rejections.pop(field, None)

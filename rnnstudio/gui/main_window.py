@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -28,9 +28,12 @@ from rnnstudio.core.project_io import PROJECT_SUFFIX, load_project, updated
 from rnnstudio.core.spec import BLOCK_TYPES, Project, new_block, next_block_name
 from rnnstudio.core.trace import estimate_run_bytes
 
+from .classroom import Classroom
 from .dialogs import Dialogs, UnsavedChoice
 from .document import Document, default_project
+from .error_text import error_text
 from .form_panes import BlockPropertiesPane, InputPane
+from .i18n import current_language
 from .model_pane import ModelPane
 from .parameters_pane import ParametersPane
 from .shapes_pane import ShapesPane
@@ -50,6 +53,8 @@ _LAYOUT_VERSION = 1
 
 
 class MainWindow(QMainWindow):
+    sig_selection_changed = Signal(int)  # the selected block's row, -1 for none
+
     def __init__(
         self,
         document: Document | None = None,
@@ -82,6 +87,8 @@ class MainWindow(QMainWindow):
         self.document.sig_path_changed.connect(self._on_document_path_changed)
         self.document.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
         self._on_document_analysis_changed(self.document.analysis)
+        # Exercises, diagrams, languages and the projector zoom (issue 7).
+        self.classroom = Classroom(self)
 
     # --- construction ---------------------------------------------------------------------
 
@@ -408,6 +415,7 @@ class MainWindow(QMainWindow):
         self._update_status(analysis)
         self._update_title()
         self._update_action_states()
+        self.sig_selection_changed.emit(row)
 
     def _update_status(self, analysis: Analysis) -> None:
         total = count_text(analysis.total_parameters)
@@ -446,7 +454,7 @@ class MainWindow(QMainWindow):
         if self.status_problems.styleSheet() != style:
             self.status_problems.setStyleSheet(style)
         self.status_problems.setToolTip(
-            "\n\n".join(problem.message for problem in analysis.problems)
+            "\n\n".join(problem.text(current_language()) for problem in analysis.problems)
         )
 
     def _update_title(self) -> None:
@@ -488,6 +496,7 @@ class MainWindow(QMainWindow):
         self.stack_pane.select_row(row)
         self.properties_pane.show_block(self.document.analysis, row)
         self._update_action_states()
+        self.sig_selection_changed.emit(row)
 
     def _on_stack_pane_selection_changed(self, row: int) -> None:
         if row != self._selected_row:
@@ -497,7 +506,7 @@ class MainWindow(QMainWindow):
         try:
             project = updated(self.document.project, blocks=blocks)
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("This change is not possible"), str(error))
+            self.dialogs.show_error(self.tr("This change is not possible"), error_text(str(error)))
             return
         self._selected_row = select
         self._selected_name = project.blocks[select].name if 0 <= select < len(blocks) else None
@@ -528,7 +537,7 @@ class MainWindow(QMainWindow):
         try:
             copy = updated(original, name=next_block_name(project, original.type))
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("This change is not possible"), str(error))
+            self.dialogs.show_error(self.tr("This change is not possible"), error_text(str(error)))
             return
         blocks = (*project.blocks[: row + 1], copy, *project.blocks[row + 1 :])
         self._edit_blocks(
@@ -566,7 +575,7 @@ class MainWindow(QMainWindow):
                 project, blocks=(*project.blocks[:row], changed, *project.blocks[row + 1 :])
             )
         except ProjectError as error:
-            self.properties_pane.show_rejection(field, str(error))
+            self.properties_pane.show_rejection(field, error_text(str(error)))
             return
         if field == "name":
             self._selected_name = value
@@ -592,7 +601,7 @@ class MainWindow(QMainWindow):
         try:
             new_project = updated(project, input=updated(project.input, **{field: value}))
         except ProjectError as error:
-            self.input_pane.show_rejection(field, str(error))
+            self.input_pane.show_rejection(field, error_text(str(error)))
             return
         merge_key = ("input", field, session) if session is not None else None
         self._apply_field_edit(
@@ -634,7 +643,7 @@ class MainWindow(QMainWindow):
         try:
             project = load_project(path)
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("Cannot open the project"), str(error))
+            self.dialogs.show_error(self.tr("Cannot open the project"), error_text(str(error)))
             return False
         self._show_new_project(project, path)
         self._remember_recent(path)
@@ -645,7 +654,7 @@ class MainWindow(QMainWindow):
         try:
             project = resolve_project(argument)
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("Cannot open the project"), str(error))
+            self.dialogs.show_error(self.tr("Cannot open the project"), error_text(str(error)))
             return False
         path = Path(argument)
         if path.is_file():
@@ -661,7 +670,7 @@ class MainWindow(QMainWindow):
         try:
             project = load_example(name)
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("Cannot open the example"), str(error))
+            self.dialogs.show_error(self.tr("Cannot open the example"), error_text(str(error)))
             return False
         # An example is a template: saving it asks where, so the shipped file stays intact.
         self._show_new_project(project, None)
@@ -689,7 +698,7 @@ class MainWindow(QMainWindow):
         try:
             self.document.save(path)
         except ProjectError as error:
-            self.dialogs.show_error(self.tr("Cannot save the project"), str(error))
+            self.dialogs.show_error(self.tr("Cannot save the project"), error_text(str(error)))
             return False
         self._remember_recent(path)
         self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)

@@ -19,6 +19,7 @@ from rnnstudio.core.errors import ModelError
 from rnnstudio.core.export import export_python
 from rnnstudio.core.model import build_model
 
+from .i18n import current_language
 from .theme import monospace_font
 
 
@@ -122,7 +123,7 @@ class ModelPane(QWidget):
 
     def set_analysis(self, analysis: Analysis) -> None:
         if analysis.first_error is not None:
-            self._show_problem(analysis.first_error.message)
+            self._show_problem(analysis.first_error.text(current_language()))
             return
         try:
             printout = str(build_model(analysis.project, device="meta"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from rnnstudio.core.analysis import Analysis, Stage, TensorInfo
 
 from .forms import messages_html
+from .i18n import current_language
 from .texts import shape_text, type_title
 from .theme import ERROR_BACKGROUND, ERROR_COLOR, WARNING_BACKGROUND, WARNING_COLOR, mark_icon
 
@@ -117,7 +118,7 @@ class ShapesTableModel(QAbstractTableModel):
             return (
                 shape_text(stage.output.shape)
                 if column == SHAPE_COLUMN
-                else (stage.output.describe())
+                else (stage.output.describe(current_language()))
             )
         info = stage.state.get("h_n" if column == H_N_COLUMN else "c_n")
         return shape_text(info.shape) if info is not None else ""
@@ -125,9 +126,9 @@ class ShapesTableModel(QAbstractTableModel):
     def _tooltip(self, stage: Stage, column: int) -> str | None:
         if column in (H_N_COLUMN, C_N_COLUMN):
             info: TensorInfo | None = stage.state.get("h_n" if column == H_N_COLUMN else "c_n")
-            return info.describe() if info is not None else None
+            return info.describe(current_language()) if info is not None else None
         if column in (SHAPE_COLUMN, AXES_COLUMN) and stage.output is not None:
-            return f"{shape_text(stage.output.shape)}  {stage.output.describe()}"
+            return f"{shape_text(stage.output.shape)}  {stage.output.describe(current_language())}"
         return stage_notes(stage) or None
 
     def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
@@ -139,7 +140,7 @@ class ShapesTableModel(QAbstractTableModel):
 def stage_notes(stage: Stage) -> str:
     """The stage's errors and warnings, or why it was not analysed."""
     if stage.problems:
-        return "\n\n".join(problem.message for problem in stage.problems)
+        return "\n\n".join(problem.text(current_language()) for problem in stage.problems)
     if stage.blocked_by is not None:
         return ShapesTableModel.tr("Not analysed: {block} above has an error.").format(
             block=stage.blocked_by
@@ -193,7 +194,8 @@ class ShapesPane(QWidget):
     def set_analysis(self, analysis: Analysis) -> None:
         self.model.set_analysis(analysis)
         self.view.setColumnHidden(C_N_COLUMN, not self.model.has_cell_states)
-        messages = [(problem.severity, problem.message) for problem in analysis.problems]
+        lang = current_language()
+        messages = [(problem.severity, problem.text(lang)) for problem in analysis.problems]
         self.notes.setText(messages_html(messages))
         self.notes_area.setVisible(bool(messages))
 

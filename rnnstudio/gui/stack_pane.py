@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from rnnstudio.core.analysis import Analysis, Stage
 
+from .i18n import current_language
 from .texts import block_line
 from .theme import mark_icon
 
@@ -128,7 +129,7 @@ def _severity(stage: Stage) -> str:
 
 
 def _tooltip(stage: Stage) -> str:
-    messages = [problem.message for problem in stage.problems]
+    messages = [problem.text(current_language()) for problem in stage.problems]
     if stage.blocked_by is not None:
         messages.append(
             StackListModel.tr("Not analysed: {block} above has an error.").format(

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from . import settings as preferences
 from .appearance import apply_font_scale, follow_color_scheme
 from .crash import ErrorReporter, append_to_log
+from .i18n import startup_language
 
 # Up to this screen width the window opens maximised; wider screens get a large window.
 MAXIMISE_UP_TO_WIDTH = 1600
@@ -263,6 +264,8 @@ class Launcher(QObject):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.reporter.install()
+        # The language before any text is made: --lang, else the preference, else the system's.
+        startup_language(self.settings)
         apply_font_scale(app, preferences.font_scale(self.settings))
         follow_color_scheme(app)
         self.loading_window = LoadingWindow(self.settings)

@@ -14,6 +14,8 @@ from rnnstudio.core.analysis import Stage
 from rnnstudio.core.report import torch_size
 from rnnstudio.core.spec import FieldSpec
 
+from .field_help import field_help
+
 _CONTEXT = "Texts"
 
 BLOCK_TYPE_TITLES = {
@@ -29,6 +31,10 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
+# Called with a literal context at each phrase, so pyside6-lupdate finds the phrases.
+translate = QCoreApplication.translate
+
+
 def type_title(block_type: str) -> str:
     """'RNN', 'LSTM', 'Linear'...: torch's class names, which are not translated."""
     return BLOCK_TYPE_TITLES.get(block_type, block_type)
@@ -36,10 +42,10 @@ def type_title(block_type: str) -> str:
 
 def output_phrase(output: str) -> str:
     phrases = {
-        "sequence": tr("whole sequence"),
-        "last_step": tr("last step"),
-        "final_hidden": tr("final h_n"),
-        "final_cell": tr("final c_n"),
+        "sequence": translate("Texts", "whole sequence"),
+        "last_step": translate("Texts", "last step"),
+        "final_hidden": translate("Texts", "final h_n"),
+        "final_cell": translate("Texts", "final c_n"),
     }
     return phrases.get(output, output)
 
@@ -66,12 +72,12 @@ def block_line(block: Any, stage: Stage | None) -> str:
         text = f"{name}  {title} {_size(size_in)}→{hidden}"
         proj_size = getattr(block, "proj_size", 0)
         if proj_size:
-            text += tr(" (projected to {size})").format(size=proj_size)
+            text += translate("Texts", " (projected to {size})").format(size=proj_size)
         layers = block.num_layers
         if layers > 1:
-            text += tr(" ×{count} layers").format(count=layers)
+            text += translate("Texts", " ×{count} layers").format(count=layers)
         if block.bidirectional:
-            text += tr(", both directions")
+            text += translate("Texts", ", both directions")
         return f"{text} · {output_phrase(block.output)}"
     if kind == "linear":
         explicit = block.in_features
@@ -86,24 +92,28 @@ def _size(value: int | None) -> str:
 
 def field_tooltip(spec: FieldSpec) -> str:
     """The field's help text, then what values it takes."""
-    lines = [spec.help] if spec.help else []
+    help_text = field_help(spec)
+    lines = [help_text] if help_text else []
     if spec.kind in ("int", "float") and spec.minimum is not None and spec.maximum is not None:
         if spec.exclusive_maximum:
-            allowed = tr("Allowed: from {low} up to (not including) {high}.")
+            allowed = translate("Texts", "Allowed: from {low} up to (not including) {high}.")
         else:
-            allowed = tr("Allowed: {low} to {high}.")
+            allowed = translate("Texts", "Allowed: {low} to {high}.")
         lines.append(allowed.format(low=_number(spec.minimum), high=_number(spec.maximum)))
     if spec.kind == "choice":
-        lines.append(tr("Choices: {choices}.").format(choices=", ".join(spec.choices)))
+        lines.append(
+            translate("Texts", "Choices: {choices}.").format(choices=", ".join(spec.choices))
+        )
     if spec.optional:
         lines.append(
-            tr(
+            translate(
+                "Texts",
                 "Unpinned, it is read from the incoming tensor; type a value or tick 'pin' "
-                "to fix it."
+                "to fix it.",
             )
         )
     elif spec.default is not None and not spec.required:
-        lines.append(tr("Default: {value}.").format(value=spec.default))
+        lines.append(translate("Texts", "Default: {value}.").format(value=spec.default))
     return "\n".join(lines)
 
 

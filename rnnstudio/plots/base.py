@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from .downsample import extreme_blocks, finite_range
+from .style import CURSOR_GID, cursor_width
 
 CURSOR_COLOR = "#222222"
 
@@ -149,7 +150,14 @@ class RefreshableFigure(ABC):
         return tuple(self._cursors)
 
     def _add_cursor(self, axes: Axes) -> None:
-        line = axes.axvline(0, color=CURSOR_COLOR, linewidth=1.5, animated=True, visible=False)
+        line = axes.axvline(
+            0,
+            color=CURSOR_COLOR,
+            linewidth=cursor_width(),
+            animated=True,
+            visible=False,
+            gid=CURSOR_GID,
+        )
         self._cursors.append(line)
 
     def _clear(self) -> None:
