@@ -47,7 +47,7 @@ class SettingsNotifier(QObject):
 
     sig_language_changed = Signal(str)
     sig_font_scale_changed = Signal(float)
-    sig_memory_budget_changed = Signal(int)
+    sig_memory_budget_changed = Signal(object)  # int bytes: past a C int's range
 
 
 _notifier: SettingsNotifier | None = None
