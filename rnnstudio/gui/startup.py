@@ -40,7 +40,7 @@ from .i18n import startup_language
 # Up to this screen width the window opens maximised; wider screens get a large window.
 MAXIMISE_UP_TO_WIDTH = 1600
 # Must equal main_window's _LAYOUT_VERSION (a test checks), to lay out the same panes.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 # What the loader imports in the background, before the window can be built.
 WINDOW_MODULES = (
     "rnnstudio.gui.main_window",
@@ -59,6 +59,7 @@ _PANES = (
     ("dock_parameters", "Parameters"),
     ("dock_model", "Model"),
     ("dock_shapes", "Shapes"),
+    ("dock_run", "Run"),
 )
 
 
@@ -127,6 +128,8 @@ class LoadingWindow(QMainWindow):
         self.splitDockWidget(
             docks["dock_parameters"], docks["dock_model"], Qt.Orientation.Horizontal
         )
+        self.tabifyDockWidget(docks["dock_parameters"], docks["dock_run"])
+        docks["dock_parameters"].raise_()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
