@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import settings as preferences
-from .appearance import apply_font_scale, follow_color_scheme
+from .appearance import application_icon, apply_font_scale, follow_color_scheme
 from .crash import ErrorReporter, append_to_log
 from .i18n import startup_language
 
@@ -267,6 +267,8 @@ class Launcher(QObject):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.reporter.install()
+        if app.windowIcon().isNull():
+            app.setWindowIcon(application_icon())
         # The language before any text is made: --lang, else the preference, else the system's.
         startup_language(self.settings)
         apply_font_scale(app, preferences.font_scale(self.settings))
