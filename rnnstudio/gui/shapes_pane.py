@@ -22,7 +22,7 @@ from rnnstudio.core.analysis import Analysis, Stage, TensorInfo
 from .forms import messages_html
 from .i18n import current_language
 from .texts import shape_text, type_title
-from .theme import ERROR_BACKGROUND, ERROR_COLOR, WARNING_BACKGROUND, WARNING_COLOR, mark_icon
+from .theme import error_background, error_color, mark_icon, warning_background, warning_color
 
 STAGE_COLUMN, SHAPE_COLUMN, AXES_COLUMN, H_N_COLUMN, C_N_COLUMN = range(5)
 # Raw values for code that reads the table: the stage name, or a TensorInfo / None.
@@ -89,12 +89,12 @@ class ShapesTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             severity = _severity(stage)
             if severity != "none" and column == STAGE_COLUMN:
-                return QBrush(QColor(ERROR_COLOR if severity == "error" else WARNING_COLOR))
+                return QBrush(QColor(error_color() if severity == "error" else warning_color()))
         if role == Qt.ItemDataRole.BackgroundRole:
             severity = _severity(stage)
             if severity != "none":
                 return QBrush(
-                    QColor(ERROR_BACKGROUND if severity == "error" else WARNING_BACKGROUND)
+                    QColor(error_background() if severity == "error" else warning_background())
                 )
         return None
 
