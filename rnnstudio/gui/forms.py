@@ -32,7 +32,7 @@ from rnnstudio.core.spec import FieldSpec
 from .document import new_edit_session
 from .field_help import field_help
 from .texts import field_tooltip
-from .theme import ERROR_COLOR, WARNING_COLOR
+from .theme import error_color, warning_color
 
 FLOAT_DECIMALS = 2
 
@@ -256,7 +256,7 @@ def messages_html(messages: Sequence[Message]) -> str:
     """Errors in red, warnings in amber, each with a sign that survives colour blindness."""
     lines = []
     for severity, text in messages:
-        color, sign = (ERROR_COLOR, "✖") if severity == "error" else (WARNING_COLOR, "⚠")
+        color, sign = (error_color(), "✖") if severity == "error" else (warning_color(), "⚠")
         lines.append(f'<span style="color:{color}">{sign} {html.escape(text)}</span>')
     return "<br>".join(lines)
 

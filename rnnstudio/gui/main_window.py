@@ -39,7 +39,7 @@ from .parameters_pane import ParametersPane
 from .shapes_pane import ShapesPane
 from .stack_pane import StackPane
 from .texts import count_text, type_title
-from .theme import ERROR_COLOR, WARNING_COLOR
+from .theme import error_color, warning_color
 
 APPLICATION_TITLE = "RNN Studio"
 MAX_RECENT_FILES = 8
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
             if warnings:
                 parts.append(self.tr("⚠ {count} warning(s)").format(count=warnings))
             self.status_problems.setText("   ".join(parts))
-            color = ERROR_COLOR if errors else WARNING_COLOR
+            color = error_color() if errors else warning_color()
             style = f"color: {color}; font-weight: bold;"
         # Setting a style sheet re-polishes the widget: only when it changes.
         if self.status_problems.styleSheet() != style:
