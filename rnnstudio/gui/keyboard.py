@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QAbstractButton, QDockWidget, QMainWindow, QScrollArea, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QTabBar,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 # The reading order of the panes; panes added later follow, as the window lists them.
 PANE_ORDER = (
@@ -86,10 +96,55 @@ def _heading_near(button: QWidget) -> str:
     return ""
 
 
+def _reachable_toolbars(window: QWidget) -> None:
+    # A toolbar's buttons take no Tab focus by default: a plot's Home, Pan or Zoom would be
+    # out of reach of the keyboard.
+    for bar in window.findChildren(QToolBar):
+        for button in bar.findChildren(QToolButton):
+            if button.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            if not button.accessibleName() and button.toolTip() and not button.text().strip():
+                button.setAccessibleName(button.toolTip())
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("&", "").split()).rstrip(":").strip()
+
+
+def _name_unnamed(window: QWidget) -> None:
+    """Give every Tab stop a name: its label's text, its tabs, its tooltip, or its pane's title.
+
+    Screen readers read the name; a label that is only placed beside a field says nothing.
+    """
+    buddies = {
+        label.buddy(): label.text() for label in window.findChildren(QLabel) if label.buddy()
+    }
+    for widget in window.findChildren(QWidget):
+        if not takes_tab_focus(widget) or widget.accessibleName():
+            continue
+        if isinstance(widget, QAbstractButton) and _clean(widget.text()):
+            continue
+        name = _clean(buddies.get(widget, ""))
+        if not name and isinstance(widget, QTabBar):
+            tabs = ", ".join(_clean(widget.tabText(index)) for index in range(widget.count()))
+            name = QCoreApplication.translate("Keyboard", "Tabs: {tabs}").format(tabs=tabs)
+        if not name and widget.toolTip():
+            name = _clean(widget.toolTip().splitlines()[0])
+        if not name:
+            dock = widget.parentWidget()
+            while dock is not None and not isinstance(dock, QDockWidget):
+                dock = dock.parentWidget()
+            name = _clean(dock.windowTitle()) if dock is not None else ""
+        if name:
+            widget.setAccessibleName(name)
+
+
 def arrange(window: QMainWindow) -> None:
-    """Put Tab in reading order and name ambiguous buttons; cheap enough to call again."""
+    """Put Tab in reading order and name every stop; cheap enough to call again."""
     _no_focus_on_scroll_areas(window)
+    _reachable_toolbars(window)
     _name_buttons(window)
+    _name_unnamed(window)
     ordered = reading_order(window)
     for first, second in itertools.pairwise(ordered):
         QWidget.setTabOrder(first, second)
