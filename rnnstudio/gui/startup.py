@@ -41,6 +41,8 @@ from .i18n import startup_language
 MAXIMISE_UP_TO_WIDTH = 1600
 # Must equal main_window's _LAYOUT_VERSION (a test checks), to lay out the same panes.
 LAYOUT_VERSION = 2
+# Imported first: enough to fill the loading window's Parameters pane (torch and the core).
+PREVIEW_MODULES = ("rnnstudio.gui.document", "rnnstudio.gui.parameters_pane")
 # What the loader imports in the background, before the window can be built.
 WINDOW_MODULES = (
     "rnnstudio.gui.main_window",
@@ -173,6 +175,14 @@ class LoadingWindow(QMainWindow):
             self.resize(int(available.width() * 0.85), int(available.height() * 0.85))
             self.show()
 
+    def show_pane(self, name: str, pane: QWidget) -> None:
+        """A pane that is ready before the others takes its place (the parameter tree)."""
+        dock = self.docks[name]
+        old = dock.widget()
+        dock.setWidget(pane)
+        if old is not None:
+            old.deleteLater()
+
     def show_failure(self, text: str) -> None:
         self.progress.hide()
         self.message.setText(text)
@@ -229,6 +239,8 @@ class Launcher(QObject):
     sig_window_ready = Signal(object)  # MainWindow, shown, project open
     sig_loading_failed = Signal(str)  # the message shown
     sig_plotting_ready = Signal()  # matplotlib imported
+    sig_preview_shown = Signal(object)  # the loading window's filled ParametersPane
+    _sig_preview_loaded = Signal(object)  # from the loader thread: None or the traceback
     _sig_loaded = Signal(object)  # from the loader thread: None or the error's traceback
     _sig_plotting_loaded = Signal(object)
 
@@ -256,6 +268,9 @@ class Launcher(QObject):
         self._abandoned = False
         self._threads: list[threading.Thread] = []
         self._sig_loaded.connect(self._on_loader_finished, Qt.ConnectionType.QueuedConnection)
+        self._sig_preview_loaded.connect(
+            self._on_preview_loaded, Qt.ConnectionType.QueuedConnection
+        )
         self._sig_plotting_loaded.connect(
             self._on_plotting_loader_finished, Qt.ConnectionType.QueuedConnection
         )
@@ -277,16 +292,25 @@ class Launcher(QObject):
         self.loading_window.sig_close_requested.connect(self._on_loading_window_close_requested)
         self.loading_window.show_on_screen()
         self.sig_loading_window_shown.emit(self.loading_window)
-        self._start_thread("rnnstudio-load", WINDOW_MODULES, self._sig_loaded)
+        self._start_thread(
+            "rnnstudio-load",
+            [(PREVIEW_MODULES, self._sig_preview_loaded), (WINDOW_MODULES, self._sig_loaded)],
+        )
 
     def wait_for_threads(self, timeout: float = 120.0) -> None:
         """Let background imports end before the interpreter does."""
         for thread in self._threads:
             thread.join(timeout)
 
-    def _start_thread(self, name: str, modules: tuple[str, ...], done: Any) -> None:
+    def _start_thread(self, name: str, stages: list[tuple[tuple[str, ...], Any]]) -> None:
+        """Import each stage's modules in a thread, announcing each stage when done."""
+
         def load() -> None:
-            done.emit(import_modules(modules))
+            for modules, done in stages:
+                error = import_modules(modules)
+                done.emit(error)
+                if error is not None:
+                    return
 
         thread = threading.Thread(target=load, name=name)
         self._threads.append(thread)
@@ -295,6 +319,27 @@ class Launcher(QObject):
     def _on_loading_window_close_requested(self) -> None:
         if self.window is None:
             self._abandoned = True  # closed while loading: quit when the thread is done
+
+    def _on_preview_loaded(self, error: str | None) -> None:
+        """torch and the core are in: fill the loading window's parameter tree already."""
+        shell = self.loading_window
+        if error is not None or shell is None or self._abandoned or self.window is not None:
+            return  # a failure is reported when the whole load ends
+        from rnnstudio.core.errors import ProjectError
+        from rnnstudio.core.examples import resolve_project
+
+        # The document's cache: the real window then finds this analysis already made.
+        from .document import _cached_analysis, default_project
+        from .parameters_pane import ParametersPane
+
+        try:
+            project = resolve_project(self.path) if self.path else default_project()
+        except ProjectError:
+            return  # the real window says why when it opens FILE
+        pane = ParametersPane()
+        pane.set_analysis(_cached_analysis(project))
+        shell.show_pane("dock_parameters", pane)
+        self.sig_preview_shown.emit(pane)
 
     def _on_loader_finished(self, error: str | None) -> None:
         if self._abandoned:
@@ -387,7 +432,7 @@ class Launcher(QObject):
         return restored
 
     def _on_window_first_painted(self) -> None:
-        self._start_thread("rnnstudio-plotting", PLOTTING_MODULES, self._sig_plotting_loaded)
+        self._start_thread("rnnstudio-plotting", [(PLOTTING_MODULES, self._sig_plotting_loaded)])
 
     def _on_plotting_loader_finished(self, error: str | None) -> None:
         if error is None:
