@@ -68,7 +68,9 @@ def test_the_real_window_takes_the_loading_windows_place(qtbot, tmp_path):
     launcher = Launcher(None, settings, recovery_folder=tmp_path / "recovery")
     launcher.make_dialogs = lambda _window: AnsweringDialogs()
     shells: list[LoadingWindow] = []
+    previews: list = []
     launcher.sig_loading_window_shown.connect(shells.append)
+    launcher.sig_preview_shown.connect(previews.append)
     with qtbot.waitSignal(launcher.sig_window_ready, timeout=60_000) as ready:
         launcher.start()
     window = ready.args[0]
@@ -76,6 +78,10 @@ def test_the_real_window_takes_the_loading_windows_place(qtbot, tmp_path):
     try:
         [shell] = shells
         assert shell.restored_geometry
+        # The tree was filled in the loading window first, with what the real one shows.
+        [preview] = previews
+        rows = preview.view.model().rowCount()
+        assert rows > 0 and rows == window.parameters_pane.view.model().rowCount()
         # Where the loading window was; as large, unless the real one needs more room.
         assert window.pos() == shell.pos() and window.isVisible()
         assert window.height() == shell.height() and window.width() >= shell.width()
