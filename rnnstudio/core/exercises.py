@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .analysis import AXIS_LABELS, Analysis, TensorInfo, analyze
 from .errors import ProjectError
 from .explain import parameter_by_name, shape_rule
+from .files import read_bytes_limited
 from .project_io import (
     MAX_FILE_BYTES,
     _decode_json,
@@ -141,15 +142,9 @@ class Exercise(BaseModel):
 
 def load_exercise(path: str | os.PathLike[str]) -> Exercise:
     """Read and validate an exercise file; every problem raises ProjectError naming the field."""
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ProjectError(f"{path}: cannot read the file: {reason}", path=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ProjectError(f"{path}: the file is too large to be an exercise", path=str(path))
+    raw = read_bytes_limited(
+        path, MAX_FILE_BYTES, advice="an exercise file is a few kilobytes: is this the right file?"
+    )
     return parse_exercise(raw, source=str(path))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import ProjectError
+from .files import read_bytes_limited
 from .signals import SIGNAL_CLASSES, SIGNAL_KINDS
 from .spec import (
     BLOCK_CLASSES,
@@ -33,19 +34,11 @@ MAX_INTEGER_DIGITS = 1000
 
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read and validate a project file; every problem raises ProjectError naming file and field."""
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ProjectError(f"{path}: cannot read the file: {reason}", path=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ProjectError(
-            f"{path}: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
-            "a project file is a few hundred bytes: is this the right file?",
-            path=str(path),
-        )
+    raw = read_bytes_limited(
+        path,
+        MAX_FILE_BYTES,
+        advice="a project file is a few hundred bytes: is this the right file?",
+    )
     return parse_project(raw, source=str(path))
 
 

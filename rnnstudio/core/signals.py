@@ -25,6 +25,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ProjectError
+from .files import read_bytes_limited
 
 if TYPE_CHECKING:
     from .spec import FieldSpec, Project
@@ -432,18 +433,9 @@ def load_csv_signal(path: str | os.PathLike[str]) -> np.ndarray:
     an empty or non-numeric cell, NaN or infinity, a value beyond float32, no data rows.
     """
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_CSV_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ProjectError(f"{path}: cannot read the CSV file: {reason}", path=str(path)) from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise ProjectError(
-            f"{path}: the CSV file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MiB; "
-            "keep only the rows the run needs",
-            path=str(path),
-        )
+    raw = read_bytes_limited(
+        path, MAX_CSV_BYTES, what="CSV file", advice="keep only the rows the run needs"
+    )
     text = _decode_csv(raw, path)
     return _parse_csv(text, path)
 
