@@ -19,7 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,8 +48,6 @@ from .i18n import startup_language
 
 # Up to this screen width the window opens maximised; wider screens get a large window.
 MAXIMISE_UP_TO_WIDTH = 1600
-# Must equal main_window's _LAYOUT_VERSION (a test checks), to lay out the same panes.
-LAYOUT_VERSION = 2
 # Imported first: enough to fill the loading window's Parameters pane (torch and the core).
 PREVIEW_MODULES = ("rnnstudio.gui.document", "rnnstudio.gui.parameters_pane")
 # What the loader imports in the background, before the window can be built.
@@ -61,7 +68,6 @@ _PANES = (
     ("dock_parameters", "Parameters"),
     ("dock_model", "Model"),
     ("dock_shapes", "Shapes"),
-    ("dock_run", "Run"),
 )
 
 
@@ -116,7 +122,7 @@ class LoadingWindow(QMainWindow):
         if geometry is not None:
             self.restored_geometry = self.restoreGeometry(geometry)
         state = preferences.window_state(settings)
-        self.restored_state = state is not None and self.restoreState(state, LAYOUT_VERSION)
+        self.restored_state = state is not None and self.restoreState(state, _version(state))
 
     def _arrange(self) -> None:
         docks, area = self.docks, Qt.DockWidgetArea
@@ -130,8 +136,6 @@ class LoadingWindow(QMainWindow):
         self.splitDockWidget(
             docks["dock_parameters"], docks["dock_model"], Qt.Orientation.Horizontal
         )
-        self.tabifyDockWidget(docks["dock_parameters"], docks["dock_run"])
-        docks["dock_parameters"].raise_()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -196,6 +200,15 @@ class LoadingWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sig_close_requested.emit()
         super().closeEvent(event)
+
+
+def _version(state: QByteArray) -> int:
+    """The layout version a QMainWindow state was saved with (after a 0xff marker).
+
+    Read from the state itself, so the loading window follows the real window's version.
+    """
+    data = bytes(state.data())
+    return int.from_bytes(data[4:8], "big", signed=True) if len(data) >= 8 else -1
 
 
 class _FirstPaint(QObject):
