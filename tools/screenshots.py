@@ -6,7 +6,8 @@ Run under a real X display, e.g. a virtual one:
 
 Each shot is the main window as a first start shows it (default arrangement, the
 application's classroom font), with a shipped example open, at a laptop's 1366×768 and at
-1920×1080. Settings go to a temporary folder, so a developer's own layout is not used.
+1920×1080, in light and dark palettes. Settings go to a temporary folder, so a
+developer's own layout is not used.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from rnnstudio.gui.app import create_application
+from rnnstudio.gui.appearance import apply_color_scheme
 from rnnstudio.gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +32,7 @@ SHOTS = {"rnn_clas": "rnn1", "rnn_alumno": "rnn2"}
 SETTLE_MS = 400
 
 
-def take(example: str, block: str, size: tuple[int, int], folder: Path) -> Path:
+def take(example: str, block: str, size: tuple[int, int], folder: Path, suffix: str = "") -> Path:
     settings = QSettings(str(folder / f"{example}-{size[0]}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings)
     window.open_example(example)
@@ -40,7 +42,7 @@ def take(example: str, block: str, size: tuple[int, int], folder: Path) -> Path:
     window.show()
     QTest.qWaitForWindowExposed(window)
     QTest.qWait(SETTLE_MS)
-    path = OUTPUT / f"{example}-{size[0]}x{size[1]}.png"
+    path = OUTPUT / f"{example}-{size[0]}x{size[1]}{suffix}.png"
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     window.close()
@@ -60,9 +62,13 @@ def main() -> int:
         return 2
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        for example, block in SHOTS.items():
-            for size in SIZES:
-                print(take(example, block, size, Path(folder)).relative_to(ROOT))
+        # Light, then as a system set to dark shows it (-dark.png).
+        for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
+            apply_color_scheme(app, scheme)
+            for example, block in SHOTS.items():
+                for size in SIZES:
+                    shot = take(example, block, size, Path(folder), suffix)
+                    print(shot.relative_to(ROOT))
     return 0
 
 
