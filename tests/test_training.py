@@ -14,6 +14,7 @@ import threading
 
 import pytest
 import torch
+from torch import nn
 
 from rnnstudio.core.errors import MemoryBudgetError, ModelError, ProjectError
 from rnnstudio.core.examples import load_example
@@ -29,6 +30,7 @@ from rnnstudio.core.training import (
     read_weights,
     recurrent_layer_names,
     save_weights,
+    set_forget_bias,
     settings_for,
     train,
     weights_path,
@@ -417,6 +419,8 @@ def test_a_blown_up_loss_stops_with_advice():
         ({"epochs": 0}, "epochs"),
         ({"batch_size": 2.5}, "batch_size"),
         ({"clip_grad_norm": -1.0}, "clip_grad_norm"),
+        ({"forget_bias": 11.0}, "forget_bias"),
+        ({"forget_bias": math.inf}, "forget_bias"),
     ],
 )
 def test_bad_settings_name_the_field(changes, field):
@@ -424,6 +428,74 @@ def test_bad_settings_name_the_field(changes, field):
         TrainingSettings(**changes)
     assert error.value.field == field
     assert str(error.value).startswith(field)
+
+
+def test_forget_bias_starts_every_lstm_forget_gate_and_nothing_else():
+    project = _project(
+        [
+            {"type": "lstm", "name": "a", "hidden_size": 5, "num_layers": 2, "bidirectional": True},
+            {"type": "gru", "name": "b", "hidden_size": 4},
+            {"type": "lstm", "name": "c", "hidden_size": 3, "proj_size": 2, "output": "last_step"},
+            {"type": "linear", "name": "fc", "out_features": 2},
+        ]
+    )
+    model = build_model(project, seed=3)
+    before = {name: value.clone() for name, value in model.state_dict().items()}
+    assert set_forget_bias(model, 1.5) == 2 * 2 + 1  # layers x directions of both LSTMs
+    for name, value in model.state_dict().items():
+        block, _, parameter = name.partition(".")
+        if block in ("a", "c") and parameter.startswith("bias_"):
+            hidden = getattr(model, block).hidden_size
+            forget = slice(hidden, 2 * hidden)
+            wanted = 1.5 if parameter.startswith("bias_ih") else 0.0
+            assert torch.all(value[forget] == wanted), name
+            kept = torch.cat([value[:hidden], value[2 * hidden :]])
+            previous = before[name]
+            assert torch.equal(kept, torch.cat([previous[:hidden], previous[2 * hidden :]]))
+        else:
+            assert torch.equal(value, before[name]), name
+    # The gate itself: sigmoid of the summed biases, with a zero input and state.
+    lstm = nn.LSTMCell(1, 3)
+    lstm.load_state_dict(
+        {
+            "weight_ih": torch.zeros(12, 1),
+            "weight_hh": torch.zeros(12, 3),
+            "bias_ih": model.c.bias_ih_l0.detach(),
+            "bias_hh": model.c.bias_hh_l0.detach(),
+        }
+    )
+    gates = lstm.bias_ih + lstm.bias_hh
+    assert torch.allclose(torch.sigmoid(gates[3:6]), torch.full((3,), 1 / (1 + math.exp(-1.5))))
+
+
+def test_train_applies_forget_bias_to_new_weights_only():
+    task = _small("memory", seq_len=5)
+    project = _classifier("lstm", hidden=4)
+    settings = TrainingSettings(epochs=1, forget_bias=2.0)
+    result = train(project, task, settings)
+    expected = build_model(project, seed=0)
+    set_forget_bias(expected, 2.0)
+    for name, value in expected.state_dict().items():
+        assert torch.equal(result.initial_state[name], value), name
+    assert result.to_dict()["settings"]["forget_bias"] == 2.0
+    # Given weights are continued as they are.
+    given = build_model(project, seed=1)
+    start = {name: value.clone() for name, value in given.state_dict().items()}
+    again = train(project, task, settings, model=given)
+    for name, value in start.items():
+        assert torch.equal(again.initial_state[name], value), name
+    # None: torch's own initialisation, untouched.
+    plain = train(project, task, TrainingSettings(epochs=1, forget_bias=None))
+    for name, value in build_model(project, seed=0).state_dict().items():
+        assert torch.equal(plain.initial_state[name], value), name
+
+
+def test_every_task_is_tuned_with_clipping_and_the_keras_forget_bias():
+    for task in TASKS.values():
+        settings = settings_for(task)
+        assert settings.clip_grad_norm == task.clip_grad_norm == 1.0
+        assert settings.forget_bias == task.forget_bias == 1.0
+    assert settings_for("memory", forget_bias=3.0).forget_bias == 3.0
 
 
 # --- gradients over time ---------------------------------------------------------------------

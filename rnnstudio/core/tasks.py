@@ -39,7 +39,8 @@ class Task:
 
     Classification targets are class indices, [count] for one answer per sequence or
     [count, seq_len] per step; regression targets are [count, seq_len, outputs].
-    ``epochs``, ``learning_rate`` and ``batch_size`` are the settings the task is tuned for.
+    ``epochs``, ``learning_rate``, ``batch_size``, ``clip_grad_norm`` and ``forget_bias`` are
+    the settings the task is tuned for (see ``TrainingSettings``).
     """
 
     name: str
@@ -57,6 +58,8 @@ class Task:
     epochs: int
     learning_rate: float
     batch_size: int
+    clip_grad_norm: float | None
+    forget_bias: float | None
     generate: Generate = dataclasses.field(repr=False, compare=False)
 
     @property
@@ -245,6 +248,8 @@ TASKS: dict[str, Task] = {
             epochs=25,
             learning_rate=0.003,
             batch_size=32,
+            clip_grad_norm=1.0,
+            forget_bias=1.0,
             generate=_trajectories,
         ),
         Task(
@@ -268,6 +273,8 @@ TASKS: dict[str, Task] = {
             epochs=15,
             learning_rate=0.005,
             batch_size=32,
+            clip_grad_norm=1.0,
+            forget_bias=1.0,
             generate=_frequency,
         ),
         Task(
@@ -295,6 +302,8 @@ TASKS: dict[str, Task] = {
             epochs=15,
             learning_rate=0.005,
             batch_size=32,
+            clip_grad_norm=1.0,
+            forget_bias=1.0,
             generate=_memory,
         ),
         Task(
@@ -318,6 +327,8 @@ TASKS: dict[str, Task] = {
             epochs=20,
             learning_rate=0.005,
             batch_size=32,
+            clip_grad_norm=1.0,
+            forget_bias=1.0,
             generate=_running_sum,
         ),
     )
