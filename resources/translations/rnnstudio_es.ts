@@ -481,6 +481,13 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
     </message>
 </context>
 <context>
+    <name>Keyboard</name>
+    <message>
+        <source>Tabs: {tabs}</source>
+        <translation>Pestañas: {tabs}</translation>
+    </message>
+</context>
+<context>
     <name>LoadingWindow</name>
     <message>
         <source>Loading PyTorch…</source>
@@ -734,6 +741,77 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
     </message>
 </context>
 <context>
+    <name>NavigationToolbar</name>
+    <message>
+        <source>Home</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>Adelante</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Desplazar</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Subplots</source>
+        <translation>Subgráficos</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Customize</source>
+        <translation>Personalizar</translation>
+    </message>
+    <message>
+        <source>Reset original view</source>
+        <translation>Volver a la vista original</translation>
+    </message>
+    <message>
+        <source>Back to previous view</source>
+        <translation>Volver a la vista anterior</translation>
+    </message>
+    <message>
+        <source>Forward to next view</source>
+        <translation>Ir a la vista siguiente</translation>
+    </message>
+    <message>
+        <source>Left button pans, Right button zooms
+x/y fixes axis, CTRL fixes aspect</source>
+        <translation>El botón izquierdo desplaza, el derecho amplía
+x/y fija el eje, CTRL fija la proporción</translation>
+    </message>
+    <message>
+        <source>Zoom to rectangle
+x/y fixes axis</source>
+        <translation>Ampliar un rectángulo
+x/y fija el eje</translation>
+    </message>
+    <message>
+        <source>Configure subplots</source>
+        <translation>Configurar los subgráficos</translation>
+    </message>
+    <message>
+        <source>Save the figure</source>
+        <translation>Guardar la figura</translation>
+    </message>
+    <message>
+        <source>Edit axis, curve and image parameters</source>
+        <translation>Editar los parámetros de ejes, curvas e imágenes</translation>
+    </message>
+</context>
+<context>
     <name>OptionalIntEditor</name>
     <message>
         <source>pin</source>
@@ -954,12 +1032,28 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
         <translation>elemento del lote</translation>
     </message>
     <message>
-        <source>Heatmap: all units</source>
-        <translation>Mapa de calor: todas las unidades</translation>
+        <source>before training</source>
+        <translation>antes de entrenar</translation>
     </message>
     <message>
-        <source>Lines: chosen units</source>
-        <translation>Líneas: unidades elegidas</translation>
+        <source>after training</source>
+        <translation>después de entrenar</translation>
+    </message>
+    <message>
+        <source>Which weights the run uses: the weights seed&apos;s, or the ones training started from and ended with. The same input, before and after.</source>
+        <translation>Qué pesos usa la ejecución: los de la semilla de pesos, o aquellos con los que empezó y terminó el entrenamiento. La misma entrada, antes y después.</translation>
+    </message>
+    <message>
+        <source>Heatmap</source>
+        <translation>Mapa de calor</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Líneas</translation>
+    </message>
+    <message>
+        <source>Heatmap: every unit over time. Lines: the units chosen with Units.</source>
+        <translation>Mapa de calor: cada unidad a lo largo del tiempo. Líneas: las unidades elegidas en Unidades.</translation>
     </message>
     <message>
         <source>Units</source>
@@ -1026,6 +1120,10 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
         <translation>La ejecución falló: {reason}</translation>
     </message>
     <message>
+        <source>Ran {name} with the weights {weights} in {time}.</source>
+        <translation>Se ejecutó {name} con los pesos {weights} en {time}.</translation>
+    </message>
+    <message>
         <source>Ran {name} with weights seed {seed} in {time}.</source>
         <translation>Se ejecutó {name} con la semilla de pesos {seed} en {time}.</translation>
     </message>
@@ -1034,16 +1132,20 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
         <translation>No hay bloque recurrente: agregue una RNN, LSTM o GRU para ver estados ocultos.</translation>
     </message>
     <message>
-        <source>{block}: {layers} layer(s) × {directions} direction(s), {units} units</source>
-        <translation>{block}: {layers} capa(s) × {directions} dirección(es), {units} unidades</translation>
+        <source>{block} receives a batch of {count} (see Shapes), so the plots show its item {item}.</source>
+        <translation>{block} recibe un lote de {count} (vea Formas), así que los gráficos muestran su elemento {item}.</translation>
     </message>
     <message>
-        <source>it sees a batch of {count}: item {item}</source>
-        <translation>ve un lote de {count}: elemento {item}</translation>
+        <source>h_(t−1) = h at t = {step}</source>
+        <translation>h_(t−1) = h en t = {step}</translation>
     </message>
     <message>
-        <source>Select another recurrent block in the Stack pane to see its states.</source>
-        <translation>Seleccione otro bloque recurrente en el panel Pila para ver sus estados.</translation>
+        <source>h_(t−1) = 0</source>
+        <translation>h_(t−1) = 0</translation>
+    </message>
+    <message>
+        <source>layer {layer}, t = {step}: h_t = {act}(sum); {previous}</source>
+        <translation>capa {layer}, t = {step}: h_t = {act}(suma); {previous}</translation>
     </message>
     <message>
         <source>output = last_step: {block} passes on y[:, −1] (batch item {item}: {output}). It is layer {layer}&apos;s h at the last step t = {step}: {state}; largest difference {diff:.1g}.</source>
@@ -1080,18 +1182,6 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
     <message>
         <source>{block} is a {kind}: its update goes through gates. The update h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) is spelled out for plain RNN blocks.</source>
         <translation>{block} es una {kind}: su actualización pasa por compuertas. La actualización h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) se detalla para bloques RNN simples.</translation>
-    </message>
-    <message>
-        <source>h_(t−1) is h at step {step}</source>
-        <translation>h_(t−1) es h en el paso {step}</translation>
-    </message>
-    <message>
-        <source>h_(t−1) = 0: no step before</source>
-        <translation>h_(t−1) = 0: no hay paso anterior</translation>
-    </message>
-    <message>
-        <source>h_t = {act}(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh), layer {layer}, t = {step}; {previous}</source>
-        <translation>h_t = {act}(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh), capa {layer}, t = {step}; {previous}</translation>
     </message>
     <message>
         <source>sum</source>

@@ -22,7 +22,7 @@ from .exercise_controller import ExerciseController
 from .exercise_mode import AnswerMask
 from .i18n import LANGUAGE_NAMES, current_language, notifier, resolve_language, switch_language
 from .projector import Projector
-from .retranslate import mapper
+from .retranslate import mapper, retranslate_tree
 from .shape_detail import ShapeDetail
 from .unrolled_view import UnrolledView
 
@@ -94,6 +94,9 @@ class Classroom(QObject):
         preferences.notifier().sig_language_changed.connect(self._on_preferred_language_changed)
         self.retranslate()
         self._on_document_analysis_changed(window.document.analysis)
+        if self._language != "en":
+            # Texts other libraries made in English (matplotlib's toolbar) take the catalogue's.
+            retranslate_tree(window, mapper("en", self._language))
 
     # --- construction -----------------------------------------------------------------------
 

@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
 from rnnstudio.core.analysis import Analysis, analyze
 from rnnstudio.core.explain import GATES
 from rnnstudio.core.project_io import updated
-from rnnstudio.core.spec import BLOCK_CLASSES, RECURRENT_TYPES, Project, _RecurrentBlock
+from rnnstudio.core.spec import BLOCK_CLASSES, Project, _RecurrentBlock
 
 from .i18n import current_language
 from .texts import count_text, type_title
 
 translate = QCoreApplication.translate
+
+# Left to right by the number of gates: 1, 3, 4.
+COMPARED_TYPES = ("rnn", "gru", "lstm")
 
 
 def variant_block(block: _RecurrentBlock, block_type: str) -> _RecurrentBlock:
@@ -73,7 +76,7 @@ def compare(project: Project, row: int) -> dict[str, Variant]:
     original = project.blocks[row]
     assert isinstance(original, _RecurrentBlock)
     variants = {}
-    for block_type in RECURRENT_TYPES:
+    for block_type in COMPARED_TYPES:
         block = variant_block(original, block_type)
         blocks = (*project.blocks[:row], block, *project.blocks[row + 1 :])
         variants[block_type] = Variant(block_type, analyze(updated(project, blocks=blocks)), block)
@@ -122,7 +125,7 @@ class CompareDialog(QDialog):
     def rows(self) -> list[tuple[str, list[str]]]:
         """(fact, [RNN, GRU, LSTM]) for every row of the table."""
         lang = current_language()
-        variants = [self.variants[kind] for kind in RECURRENT_TYPES]
+        variants = [self.variants[kind] for kind in COMPARED_TYPES]
         name = self.block.name
         rows: list[tuple[str, list[str]]] = [
             (
@@ -212,10 +215,10 @@ class CompareDialog(QDialog):
         rows = self.rows()
         self.table.clear()
         self.table.setRowCount(len(rows))
-        self.table.setColumnCount(len(RECURRENT_TYPES))
-        self.table.setHorizontalHeaderLabels([type_title(kind) for kind in RECURRENT_TYPES])
+        self.table.setColumnCount(len(COMPARED_TYPES))
+        self.table.setHorizontalHeaderLabels([type_title(kind) for kind in COMPARED_TYPES])
         self.table.setVerticalHeaderLabels([label for label, _cells in rows])
-        current = RECURRENT_TYPES.index(block.type)
+        current = COMPARED_TYPES.index(block.type)
         header_item = self.table.horizontalHeaderItem(current)
         bold = QFont(self.font())
         bold.setBold(True)
@@ -246,5 +249,5 @@ class CompareDialog(QDialog):
         )
 
     def cell_text(self, row: int, block_type: str) -> str:
-        item = self.table.item(row, RECURRENT_TYPES.index(block_type))
+        item = self.table.item(row, COMPARED_TYPES.index(block_type))
         return item.text() if item is not None else ""

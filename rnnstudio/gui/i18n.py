@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QLibraryInfo,
     QLocale,
@@ -34,6 +35,30 @@ CATALOGUE_NAME = "rnnstudio"
 
 _current = "en"
 _installed: list[QTranslator] = []
+
+# Texts that other libraries put on screen in English: matplotlib's navigation toolbar. They
+# are in the catalogue so that retranslate.py can replace them (see Classroom).
+FOREIGN_TEXTS = (
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Home"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Back"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Forward"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Pan"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Zoom"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Subplots"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Save"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Customize"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Reset original view"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Back to previous view"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Forward to next view"),
+    QT_TRANSLATE_NOOP(
+        "NavigationToolbar",
+        "Left button pans, Right button zooms\nx/y fixes axis, CTRL fixes aspect",
+    ),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Zoom to rectangle\nx/y fixes axis"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Configure subplots"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Save the figure"),
+    QT_TRANSLATE_NOOP("NavigationToolbar", "Edit axis, curve and image parameters"),
+)
 
 
 class LanguageNotifier(QObject):

@@ -61,9 +61,10 @@ def scale_everything(scale: float) -> float:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_font_scale(app, scale)
-    plot_style.set_font_scale(scale)
+    # Figures on screen first: one not seen before is at the scale in force until now.
     for figure in open_figures():
         plot_style.scale_figure_fonts(figure, scale)
+    plot_style.set_font_scale(scale)
     return scale
 
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QLibraryInfo,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -42,7 +49,14 @@ from .i18n import catalogue_path
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 # A pattern needs this many letters of its own, so "{name}: {shape}" cannot eat any text.
-_MIN_PATTERN_LETTERS = 4
+_MIN_PATTERN_LETTERS = 3
+# Texts Qt's own widgets show (qtbase's catalogue translates them when they are made).
+QT_OWN_TEXTS = (
+    ("QTabBar", "Scroll Left"),
+    ("QTabBar", "Scroll Right"),
+    ("QDockWidget", "Float"),
+    ("QDockWidget", "Close"),
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,12 @@ def _catalogue_pairs(lang: str) -> tuple[Pair, ...]:
         if message.translation
     ]
     pairs.extend(("FieldHelp", english, text) for english, text in help_pairs(lang))
+    qt_own = QTranslator()
+    if qt_own.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        for context, source in QT_OWN_TEXTS:
+            translated = qt_own.translate(context, source)
+            if translated:
+                pairs.append((context, source, translated))
     return tuple(pairs)
 
 
@@ -160,7 +180,8 @@ def _pattern(template: str) -> re.Pattern[str] | None:
         seen.add(name)
         position = match.end()
     parts.append(re.escape(template[position:]))
-    return re.compile("".join(parts), re.DOTALL)
+    # A value spans lines only where the template does: one line's pattern fits one line.
+    return re.compile("".join(parts), re.DOTALL if "\n" in template else 0)
 
 
 def mapper(old: str, new: str) -> TextMapper:
@@ -302,7 +323,9 @@ def _refresh_view(view: QAbstractItemView) -> None:
     model = view.model()
     if model is None:
         return
-    columns, rows = model.columnCount(), model.rowCount()
+    root = QModelIndex()
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(root)
+    rows = model.rowCount(root)
     if columns:
         model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
     if rows:

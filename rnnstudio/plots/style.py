@@ -35,7 +35,8 @@ def set_font_scale(scale: float) -> None:
 
 
 def figure_font_scale(figure: Figure) -> float:
-    """The scale the figure's texts are drawn at (the scale when it was first seen)."""
+    """The scale the figure's texts are drawn at: the last one given to scale_figure_fonts,
+    else the current scale (the one in force when it was made)."""
     return float(getattr(figure, _SCALE_ATTRIBUTE, _state["scale"]))
 
 
