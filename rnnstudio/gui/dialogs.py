@@ -130,6 +130,32 @@ class Dialogs:
         finally:
             dialog.deleteLater()
 
+    def ask_signal_csv_path(self, directory: str) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Choose the input signal's CSV file"),
+            directory,
+            QCoreApplication.translate("Dialogs", "CSV files (*.csv *.txt);;All files (*)"),
+        )
+        return Path(path) if path else None
+
+    def ask_export_npz_path(self, suggestion: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Export the run's arrays"),
+            suggestion,
+            QCoreApplication.translate("Dialogs", "NumPy arrays (*.npz);;All files (*)"),
+        )
+        return Path(path) if path else None
+
+    def ask_export_folder(self, directory: str) -> Path | None:
+        path = QFileDialog.getExistingDirectory(
+            self._parent,
+            QCoreApplication.translate("Dialogs", "Choose a folder for the CSV files"),
+            directory,
+        )
+        return Path(path) if path else None
+
     # --- exercises (rnnstudio.gui.exercise_controller) ------------------------------------
 
     def ask_open_exercise_path(self, directory: str) -> Path | None:

@@ -8,7 +8,8 @@ which the form shows next to the field it concerns.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QSpinBox,
     QWidget,
@@ -83,8 +85,9 @@ class FieldEditor(QWidget):
 
 def _int_range(spec: FieldSpec) -> tuple[int, int]:
     # One step past each bound, so that typing 0 gets the core's "must be at least 1, got 0"
-    # next to the field instead of a spin box that silently refuses the key.
-    return int(spec.minimum) - 1, int(spec.maximum) + 1
+    # next to the field instead of a spin box that silently refuses the key. A spin box holds
+    # 32-bit integers: larger bounds (a signal's seed goes to 2**32 - 1) stop there.
+    return max(int(spec.minimum) - 1, -(2**31)), min(int(spec.maximum) + 1, 2**31 - 1)
 
 
 class IntEditor(FieldEditor):
@@ -237,12 +240,92 @@ class NameEditor(FieldEditor):
             self.control.setText(value)
 
 
+class FloatsEditor(FieldEditor):
+    """One number for every feature, or one per feature: "0.1" or "0.1, 0.25".
+
+    Typed text that reads as numbers goes to the core as a list; anything else goes as the
+    text itself, so the core's message explains what is wrong next to the field.
+    """
+
+    def _make_control(self) -> QLineEdit:
+        line = QLineEdit()
+        line.setPlaceholderText(self.tr("a number, or one per feature: 0.1, 0.2"))
+        line.textEdited.connect(self._on_line_text_edited)
+        return line
+
+    def _on_line_text_edited(self, text: str) -> None:
+        self.sig_value_edited.emit(_numbers(text))
+
+    def _show(self, value: Any, inferred: Any) -> None:
+        if _numbers(self.control.text()) != list(value):
+            self.control.setText(", ".join(f"{number:g}" for number in value))
+
+
+def _numbers(text: str) -> list[float] | str:
+    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+    try:
+        return [float(part) for part in parts] if parts else text
+    except ValueError:
+        return text
+
+
+class PathEditor(FieldEditor):
+    """A file path: typed (reported when editing ends) or picked with the Choose button.
+
+    The owner sets ``chooser``: a function given the current text that asks for a file (through
+    the window's dialogs object) and returns the chosen path, or None when cancelled.
+    """
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self.chooser: Callable[[str], str | None] | None = None
+        self.choose_button = QPushButton(self.tr("Choose…"))
+        self.choose_button.setObjectName(f"choose_{spec.name}")
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        self._layout.addWidget(self.choose_button)
+        self._shown = ""
+
+    def _make_control(self) -> QLineEdit:
+        line = QLineEdit()
+        line.editingFinished.connect(self._on_line_editing_finished)
+        return line
+
+    def _on_line_editing_finished(self) -> None:
+        text = self.control.text()
+        if text != self._shown:
+            self._shown = text
+            self.sig_value_edited.emit(text)
+
+    def _on_choose_button_clicked(self) -> None:
+        if self.chooser is None:
+            return
+        chosen = self.chooser(self.control.text())
+        if chosen is not None:
+            self.control.setText(chosen)
+            self._shown = chosen
+            self.sig_value_edited.emit(chosen)
+
+    def _show(self, value: Any, inferred: Any) -> None:
+        self._shown = value
+        if self.control.text() != value:
+            self.control.setText(value)
+
+    def focus_widgets(self) -> tuple[QWidget, ...]:
+        return (self.control, self.choose_button)
+
+    @property
+    def merges_typing(self) -> bool:
+        return False
+
+
 _EDITOR_CLASSES: dict[str, type[FieldEditor]] = {
     "int": IntEditor,
     "float": FloatEditor,
     "bool": BoolEditor,
     "choice": ChoiceEditor,
     "name": NameEditor,
+    "floats": FloatsEditor,
+    "path": PathEditor,
 }
 
 

@@ -36,6 +36,7 @@ from .form_panes import BlockPropertiesPane, InputPane
 from .i18n import current_language
 from .model_pane import ModelPane
 from .parameters_pane import ParametersPane
+from .run_pane import RunPane
 from .shapes_pane import ShapesPane
 from .stack_pane import StackPane
 from .texts import count_text, type_title
@@ -49,7 +50,7 @@ _RECENT_KEY = "recent_files"
 # From this window width on, the Parameters and Model panes sit side by side by default.
 _SIDE_BY_SIDE_WIDTH = 1600
 # Bump when the panes change, so an old saved arrangement is not applied to new panes.
-_LAYOUT_VERSION = 1
+_LAYOUT_VERSION = 2
 
 
 class MainWindow(QMainWindow):
@@ -208,6 +209,9 @@ class MainWindow(QMainWindow):
         self.model_pane = ModelPane()
         self.parameters_pane = ParametersPane()
         self.shapes_pane = ShapesPane()
+        self.run_pane = RunPane(
+            self.document, dialogs=lambda: self.dialogs, settings=self.settings, parent=self
+        )
 
         self.input_dock = self._dock(self.tr("Input"), "dock_input", self.input_pane)
         self.stack_dock = self._dock(self.tr("Stack"), "dock_stack", self.stack_pane)
@@ -219,6 +223,7 @@ class MainWindow(QMainWindow):
         )
         self.model_dock = self._dock(self.tr("Model"), "dock_model", self.model_pane)
         self.shapes_dock = self._dock(self.tr("Shapes"), "dock_shapes", self.shapes_pane)
+        self.run_dock = self._dock(self.tr("Run"), "dock_run", self.run_pane)
         self.docks = (
             self.input_dock,
             self.stack_dock,
@@ -226,6 +231,7 @@ class MainWindow(QMainWindow):
             self.parameters_dock,
             self.model_dock,
             self.shapes_dock,
+            self.run_dock,
         )
         self.setDockNestingEnabled(True)
         self.setDockOptions(
@@ -318,6 +324,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(right, self.parameters_dock)
         self.splitDockWidget(self.parameters_dock, self.shapes_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.parameters_dock, self.model_dock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.parameters_dock, self.run_dock)
         for dock in self.docks:
             dock.show()
 
@@ -333,6 +340,15 @@ class MainWindow(QMainWindow):
         if width < _SIDE_BY_SIDE_WIDTH:
             # A laptop screen: the tree and the printout each get the full width, as tabs.
             self.tabifyDockWidget(self.parameters_dock, self.model_dock)
+            # The Run pane's plots need the whole height: Shapes and the panes tabbed with
+            # it join these tabs, Run last (a dock leaves its tabs before it can move).
+            for dock in (self.shapes_dock, *self.tabifiedDockWidgets(self.shapes_dock)):
+                self.removeDockWidget(dock)
+                self.tabifyDockWidget(self.parameters_dock, dock)
+                dock.show()
+            self.removeDockWidget(self.run_dock)
+            self.tabifyDockWidget(self.parameters_dock, self.run_dock)
+            self.run_dock.show()
             self.parameters_dock.raise_()
         else:
             self.resizeDocks(
@@ -340,6 +356,11 @@ class MainWindow(QMainWindow):
                 [int(right_width * 0.46), int(right_width * 0.54)],
                 Qt.Orientation.Horizontal,
             )
+            # Run shares the printout's place: the wider half, above Shapes.
+            self.removeDockWidget(self.run_dock)
+            self.tabifyDockWidget(self.model_dock, self.run_dock)
+            self.run_dock.show()
+            self.model_dock.raise_()
         input_height = self.input_dock.sizeHint().height()
         self.resizeDocks([self.input_dock], [input_height], Qt.Orientation.Vertical)
         body = height - input_height
@@ -412,6 +433,7 @@ class MainWindow(QMainWindow):
         self.parameters_pane.set_analysis(analysis)
         self.shapes_pane.set_analysis(analysis)
         self.model_pane.set_analysis(analysis)
+        self.run_pane.set_selected_block(self._selected_name)
         self._update_status(analysis)
         self._update_title()
         self._update_action_states()
@@ -495,6 +517,7 @@ class MainWindow(QMainWindow):
         self._selected_name = blocks[row].name if row >= 0 else None
         self.stack_pane.select_row(row)
         self.properties_pane.show_block(self.document.analysis, row)
+        self.run_pane.set_selected_block(self._selected_name)
         self._update_action_states()
         self.sig_selection_changed.emit(row)
 
@@ -783,6 +806,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.run_pane.shutdown()
         event.accept()
 
 

@@ -8,6 +8,7 @@ only change artists' data, so a refresh is one plain draw.
 from __future__ import annotations
 
 import math
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
@@ -188,7 +189,11 @@ class RefreshableFigure(ABC):
             title.set_text(text)
 
     def _relayout(self) -> None:
-        self._layout.execute(self.figure)
+        with warnings.catch_warnings():
+            # A canvas not yet given its size (a hidden tab) is too small to lay out; the
+            # resize that gives it its size lays it out again.
+            warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+            self._layout.execute(self.figure)
 
     def _restore_cursor(self) -> None:
         self.set_cursor(self._cursor_step)
@@ -241,9 +246,24 @@ def nice_range(*arrays: np.ndarray, intervals: int = 4) -> tuple[float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
+class FittingIntegerLocator(MaxNLocator):
+    """Up to 6 whole-number ticks, down to 2 when the axis is too short for more labels to fit
+    (a short heatmap panel of 64 units would otherwise print its labels over each other)."""
+
+    MAX_TICKS = 6
+
+    def __init__(self) -> None:
+        super().__init__(nbins=self.MAX_TICKS, integer=True, min_n_ticks=1)
+
+    def __call__(self) -> Sequence[float]:
+        space = self.axis.get_tick_space() if self.axis is not None else self.MAX_TICKS
+        self.set_params(nbins=max(2, min(self.MAX_TICKS, space)))
+        return super().__call__()
+
+
 def integer_ticks(axes: Axes, formatter: Formatter | None = None) -> None:
     """Y ticks on whole numbers only (units, classes, features)."""
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=1))
+    axes.yaxis.set_major_locator(FittingIntegerLocator())
     if formatter is not None:
         axes.yaxis.set_major_formatter(formatter)
 

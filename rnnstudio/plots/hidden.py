@@ -173,6 +173,8 @@ class HiddenStateFigure(RefreshableFigure):
             len(selection.pairs),
             len(selection.units) if selection.mode == "lines" else 0,
             _input_mode(selection.input_values),
+            # One input line per feature: another count of features needs other lines.
+            len(selection.input_values) if _input_mode(selection.input_values) == "lines" else 0,
         )
         if structure != self._structure:
             self._build(selection)

@@ -1,0 +1,243 @@
+"""One time step of a run as bars: the input x_t above, each layer's hidden vector h_t below.
+
+The time scrubber's side panel. ``update`` lays the figure out for a trace and a block once;
+``set_step(t)`` then only changes bar heights and colours, so on a CachingFigure a step
+redraws the bars alone. Every value axis keeps the range of the whole sequence, so bars move
+against fixed ticks while t changes. Hidden bars take the heatmaps' colours for their sign
+(red positive, blue negative).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
+
+from rnnstudio.core.spec import Project
+from rnnstudio.core.trace import Trace
+
+from .base import RefreshableFigure, nice_range
+from .downsample import finite_range
+from .hidden import INPUT_COLORMAP, MAX_INPUT_LINES, STATE_COLORMAP
+from .labels import label
+from .tracedata import (
+    block_input,
+    check_batch_index,
+    is_tanh_bounded,
+    previous_block,
+    recurrent_trace,
+)
+
+MAX_PANELS = 8  # more layers × directions than this: the first ones, and a note
+# The ends of the heatmaps' colormap (RdBu_r): red positive, blue negative.
+POSITIVE_COLOR = colormaps[STATE_COLORMAP](0.85)
+NEGATIVE_COLOR = colormaps[STATE_COLORMAP](0.15)
+
+_TEXTS = {
+    "en": {
+        "step": "t = {step} of 0…{last}",
+        "input_at": "input $x_t$",
+        "input_from_at": "$x_t$ = output of {block}",
+        "states_at": "hidden state $h_t$ of {block}",
+        "layer": "layer {layer}{arrow}",
+        "more_panels": "+{count} more not shown",
+    },
+    "es": {
+        "step": "t = {step} de 0…{last}",
+        "input_at": "entrada $x_t$",
+        "input_from_at": "$x_t$ = salida de {block}",
+        "states_at": "estado oculto $h_t$ de {block}",
+        "layer": "capa {layer}{arrow}",
+        "more_panels": "+{count} más, no mostradas",
+    },
+}
+
+
+def _text(key: str, lang: str, **values: object) -> str:
+    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**values)
+
+
+class StepFigure(RefreshableFigure):
+    """Bars of x_t and of h_t for every layer and direction of one recurrent block.
+
+    Public artists: ``input_axes`` and ``input_bars``; ``state_axes`` and ``state_bars``
+    (one per layer and direction, in the trace's order: layer-major, forward first);
+    ``step_text``. ``step`` is the step shown.
+    """
+
+    def __init__(self, figure: Figure | None = None, *, lang: str = "en") -> None:
+        super().__init__(figure, lang=lang, figsize=(4.0, 5.0))
+        self.input_axes: Axes | None = None
+        self.input_bars: BarContainer | None = None
+        self.state_axes: list[Axes] = []
+        self.state_bars: list[BarContainer] = []
+        self.step_text: Text | None = None
+        self.step = 0
+        self._inputs = np.zeros((1, 1))  # [features, time]
+        self._states = np.zeros((1, 1, 1))  # [panels, time, units]
+        self._pairs: tuple[tuple[int, int], ...] = ()
+        self._input_norm = Normalize(0.0, 1.0)
+        self._structure: tuple[object, ...] | None = None
+
+    def update(
+        self,
+        trace: Trace,
+        block: str,
+        *,
+        batch_index: int = 0,
+        step: int = 0,
+        project: Project | None = None,
+        redraw: bool = True,
+    ) -> None:
+        """Show ``block`` of ``trace`` for ``batch_index`` at ``step``.
+
+        ``trace.recurrent[block].hidden`` is [layers, directions, batch, time, units]; the
+        block's input comes from the trace as ``block_input`` reads it (``project`` tells
+        the block's batch_first).
+        """
+        recurrent = recurrent_trace(trace, block)
+        layers, directions, batch, steps, units = recurrent.hidden.shape
+        check_batch_index(batch_index, batch)
+        pairs = tuple(
+            (layer, direction) for layer in range(layers) for direction in range(directions)
+        )
+        shown = pairs[:MAX_PANELS]
+        states = recurrent.hidden[:, :, batch_index].reshape(layers * directions, steps, units)
+        self._states = states[: len(shown)].detach().cpu().numpy()
+        self._inputs = block_input(trace, block, batch_index, project)
+        self._pairs = shown
+        bounded = is_tanh_bounded(recurrent, "hidden", list(self._states), project)
+        input_range = finite_range(self._inputs) or (0.0, 1.0)
+        self._input_norm.vmin, self._input_norm.vmax = input_range
+        structure = (len(shown), directions, units, self._inputs.shape[0])
+        if structure != self._structure:
+            self._build(units, self._inputs.shape[0], directions)
+            self._structure = structure
+        self._set_texts(block, trace, len(pairs) - len(shown), directions)
+        assert self.input_axes is not None
+        self.input_axes.set_ylim(*nice_range(self._inputs, np.zeros(1)))
+        for axes in self.state_axes:
+            if bounded:
+                axes.set_ylim(-1.05, 1.05)
+            else:
+                axes.set_ylim(*nice_range(self._states, np.zeros(1)))
+        self._relayout()
+        self.set_step(step, redraw=False)
+        if redraw:
+            self._redraw()
+
+    @property
+    def steps(self) -> int:
+        return self._inputs.shape[1]
+
+    def input_values(self) -> np.ndarray:
+        """The heights of the input bars: x_t [features]."""
+        assert self.input_bars is not None
+        return np.array([bar.get_height() for bar in self.input_bars])
+
+    def state_values(self, panel: int) -> np.ndarray:
+        """The heights of one panel's bars: h_t [units]."""
+        return np.array([bar.get_height() for bar in self.state_bars[panel]])
+
+    def set_step(self, step: int, *, redraw: bool = True) -> None:
+        """Show step ``step`` (clamped to the sequence): only bars and the step text change."""
+        self.step = int(min(max(step, 0), self.steps - 1))
+        assert self.input_bars is not None and self.step_text is not None
+        features = self._inputs.shape[0]
+        for index, (bar, value) in enumerate(
+            zip(self.input_bars, self._inputs[:, self.step], strict=True)
+        ):
+            bar.set_height(float(value))
+            if features > MAX_INPUT_LINES:
+                bar.set_facecolor(colormaps[INPUT_COLORMAP](self._input_norm(value)))
+            else:
+                bar.set_facecolor(f"C{index % 10}")
+        for bars, states in zip(self.state_bars, self._states, strict=True):
+            for bar, value in zip(bars, states[self.step], strict=True):
+                bar.set_height(float(value))
+                bar.set_facecolor(POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR)
+        self.step_text.set_text(_text("step", self.lang, step=self.step, last=self.steps - 1))
+        if redraw:
+            self._redraw()
+
+    def _build(self, units: int, features: int, directions: int) -> None:
+        self._clear()
+        figure = self.figure
+        count = len(self._pairs)
+        grid = figure.add_gridspec(count + 1, 1, height_ratios=[1.0] + [1.0] * count)
+        self.input_axes = figure.add_subplot(grid[0, 0])
+        self.input_bars = self.input_axes.bar(
+            np.arange(features), np.zeros(features), width=0.8, edgecolor="none"
+        )
+        self.input_axes.set_xlim(-0.6, features - 0.4)
+        self.state_axes, self.state_bars = [], []
+        for index in range(count):
+            shared = self.state_axes[0] if self.state_axes else None
+            axes = figure.add_subplot(grid[index + 1, 0], sharex=shared)
+            bars = axes.bar(np.arange(units), np.zeros(units), width=0.85, edgecolor="none")
+            if index < count - 1:
+                axes.tick_params(labelbottom=False)
+            self.state_axes.append(axes)
+            self.state_bars.append(bars)
+        if self.state_axes:
+            self.state_axes[0].set_xlim(-0.6, units - 0.4)
+        for axes in (self.input_axes, *self.state_axes):
+            axes.axhline(0.0, color="#555555", linewidth=0.8, zorder=0.5)
+            axes.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+            axes.yaxis.set_major_locator(
+                MaxNLocator(nbins=2, symmetric=axes is not self.input_axes)
+            )
+            axes.tick_params(labelsize="small")
+        # An axes text (a figure-level animated text would be left out of saved files).
+        self.step_text = self.input_axes.text(
+            1.0,
+            1.04,
+            "",
+            transform=self.input_axes.transAxes,
+            ha="right",
+            va="bottom",
+            fontweight="bold",
+        )
+        self._add_data(
+            *self.input_bars, *(bar for bars in self.state_bars for bar in bars), self.step_text
+        )
+
+    def _set_texts(self, block: str, trace: Trace, hidden_panels: int, directions: int) -> None:
+        lang = self.lang
+        assert self.input_axes is not None
+        source = previous_block(trace, block)
+        title = (
+            _text("input_at", lang)
+            if source is None
+            else _text("input_from_at", lang, block=source)
+        )
+        self.input_axes.set_title(title, loc="left", fontsize="medium", pad=3)
+        self.input_axes.set_xlabel(label("feature", lang), fontsize="small", labelpad=1)
+        self.input_axes.set_ylabel("$x_t$", rotation=0, ha="right", va="center")
+        for index, (axes, (layer, direction)) in enumerate(
+            zip(self.state_axes, self._pairs, strict=True)
+        ):
+            arrow = (" →" if direction == 0 else " ←") if directions == 2 else ""
+            axes.set_ylabel(
+                _text("layer", lang, layer=layer, arrow=arrow),
+                rotation=0,
+                ha="right",
+                va="center",
+                fontsize="small",
+            )
+            if index == 0:
+                axes.set_title(_text("states_at", lang, block=block), loc="left", pad=3)
+                more = _text("more_panels", lang, count=hidden_panels) if hidden_panels else ""
+                axes.set_title(more, loc="right", fontsize="small", pad=3)
+        if self.state_axes:
+            self.state_axes[-1].set_xlabel(label("unit", lang), fontsize="small", labelpad=1)
+        self._set_static_token((block, hidden_panels))
+
+    def _refill(self) -> None:
+        if self.input_bars is not None:
+            self.set_step(self.step, redraw=False)
