@@ -29,6 +29,9 @@ OUTPUT = ROOT / "docs" / "screenshots"
 SIZES = ((1366, 768), (1920, 1080))
 # example -> the block selected in the shot (the one the example is about)
 SHOTS = {"rnn_clas": "rnn1", "rnn_alumno": "rnn2"}
+# The Run pane raised, after its first run, the time cursor at this step.
+RUN_SHOTS = {"ejemplo_c": ("rnn", 2), "rnn_alumno": ("rnn2", 1)}
+RUN_WAIT_MS = 30_000
 SETTLE_MS = 400
 
 
@@ -45,6 +48,35 @@ def take(example: str, block: str, size: tuple[int, int], folder: Path, suffix: 
     path = OUTPUT / f"{example}-{size[0]}x{size[1]}{suffix}.png"
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
+    window.close()
+    return path
+
+
+def take_run(
+    example: str, block: str, step: int, size: tuple[int, int], folder: Path, suffix: str = ""
+) -> Path:
+    """The window with the Run pane raised: hidden states, the step panel, the cursor at t."""
+    settings = QSettings(str(folder / f"{example}-run-{size[0]}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    window.open_example(example)
+    names = [each.name for each in window.document.project.blocks]
+    window.select_row(names.index(block))
+    window.resize(*size)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    QTest.qWait(SETTLE_MS)
+    window.run_dock.raise_()
+    pane = window.run_pane
+    waited = 0
+    while (pane.result is None or pane.controller.is_running) and waited < RUN_WAIT_MS:
+        QTest.qWait(50)
+        waited += 50
+    pane.scrubber.set_step(step)
+    QTest.qWait(SETTLE_MS)
+    path = OUTPUT / f"{example}-run-{size[0]}x{size[1]}{suffix}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    window.document.undo_stack.setClean()
     window.close()
     return path
 
@@ -68,6 +100,10 @@ def main() -> int:
             for example, block in SHOTS.items():
                 for size in SIZES:
                     shot = take(example, block, size, Path(folder), suffix)
+                    print(shot.relative_to(ROOT))
+            for example, (block, step) in RUN_SHOTS.items():
+                for size in SIZES:
+                    shot = take_run(example, block, step, size, Path(folder), suffix)
                     print(shot.relative_to(ROOT))
     return 0
 

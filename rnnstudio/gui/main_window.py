@@ -356,11 +356,11 @@ class MainWindow(QMainWindow):
                 [int(right_width * 0.46), int(right_width * 0.54)],
                 Qt.Orientation.Horizontal,
             )
-            # Run shares the printout's place: the wider half, above Shapes.
+            # Run shares the place of Shapes (and of the panes tabbed with it), made taller.
             self.removeDockWidget(self.run_dock)
-            self.tabifyDockWidget(self.model_dock, self.run_dock)
+            self.tabifyDockWidget(self.shapes_dock, self.run_dock)
             self.run_dock.show()
-            self.model_dock.raise_()
+            self.shapes_dock.raise_()
         input_height = self.input_dock.sizeHint().height()
         self.resizeDocks([self.input_dock], [input_height], Qt.Orientation.Vertical)
         body = height - input_height
@@ -371,6 +371,8 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Vertical,
         )
         shapes_height = min(max(self.shapes_pane.preferred_height(), int(body * 0.3)), body // 2)
+        if width >= _SIDE_BY_SIDE_WIDTH:
+            shapes_height = max(shapes_height, int(body * 0.62))  # room for the Run pane
         self.resizeDocks(
             [self.parameters_dock, self.shapes_dock],
             [body - shapes_height, shapes_height],

@@ -17,14 +17,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
-from PySide6.QtCore import QElapsedTimer, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -186,9 +185,6 @@ class RunPane(QWidget):
 
     def _build_controls(self) -> None:
         self.controls = QWidget()
-        grid = QGridLayout(self.controls)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(2)
 
         self.signal_kind = QComboBox()
         self.signal_kind.setObjectName("signal_kind")
@@ -206,10 +202,10 @@ class RunPane(QWidget):
         font.setBold(True)
         signal_label.setFont(font)
         self.signal_label = signal_label
-        grid.addWidget(signal_label, 0, 0)
-        grid.addWidget(self.signal_kind, 0, 1)
-        grid.addLayout(self._signal_pages, 0, 2, 1, 2)
-        grid.setColumnStretch(3, 1)
+        signal_row = QHBoxLayout()
+        signal_row.addWidget(signal_label)
+        signal_row.addWidget(self.signal_kind)
+        signal_row.addLayout(self._signal_pages, 1)
 
         row = QHBoxLayout()
         buttons = QHBoxLayout()
@@ -305,7 +301,12 @@ class RunPane(QWidget):
         self._run_row.setContentsMargins(0, 0, 0, 0)
         self._run_row.addLayout(row, 1)
         self._run_row.addLayout(buttons)
-        grid.addLayout(self._run_row, 1, 0, 1, 4)
+        # Wide, the signal and the run controls share one line (see _fit_controls).
+        self._controls_box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.controls)
+        self._controls_box.setContentsMargins(0, 0, 0, 0)
+        self._controls_box.setSpacing(2)
+        self._controls_box.addLayout(signal_row, 1)
+        self._controls_box.addLayout(self._run_row)
 
         self.message_label = _note_label("run_message")
 
@@ -347,6 +348,7 @@ class RunPane(QWidget):
             self.tr("The units drawn as lines (up to {count})").format(count=MAX_LINES)
         )
         self.block_label.setWordWrap(True)
+        self.block_label.setTextFormat(Qt.TextFormat.RichText)
         self.block_label.hide()
         view_controls = QWidget()
         view_row = QHBoxLayout(view_controls)
@@ -418,6 +420,8 @@ class RunPane(QWidget):
         self._side_split.setStretchFactor(0, 3)
         self._side_split.setStretchFactor(1, 2)
         side_layout.addWidget(self._side_split, 1)
+        self.step_panel = side
+        side.installEventFilter(self)
         self._side_split_moved = False
         self._side_split.splitterMoved.connect(self._on_side_split_moved)
 
@@ -427,8 +431,8 @@ class RunPane(QWidget):
         self.body.setChildrenCollapsible(False)
         self.body.addWidget(plots)
         self.body.addWidget(side)
-        self.body.setStretchFactor(0, 3)
-        self.body.setStretchFactor(1, 2)
+        self.body.setStretchFactor(0, 11)
+        self.body.setStretchFactor(1, 9)
 
     # --- what the pane shows, for tests and for the window ----------------------------------
 
@@ -553,37 +557,60 @@ class RunPane(QWidget):
         self._fit_layout()
         self._fit_signal_form()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.step_panel and event.type() == QEvent.Type.Resize:
+            self._fit_step_panel()
+        return super().eventFilter(watched, event)
+
+    def _fit_step_panel(self) -> None:
+        """A step panel wider than tall, with room for both, puts the update table beside the
+        bars; otherwise under them."""
+        size = self.step_panel.size()
+        table = self.equation_label.sizeHint().width()
+        bars = self.fontMetrics().averageCharWidth() * 45
+        wide = size.width() >= table + bars and size.width() > size.height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self._side_split.orientation() != orientation:
+            self._side_split.setOrientation(orientation)
+            self._side_split_moved = False
+        self._fit_side_split()
+
     def _fit_layout(self) -> None:
-        """Narrow, the run buttons go under the settings and the step panel under the plots."""
+        """Narrow, the step panel goes under the plots instead of beside them."""
         body_width = sum(self.body.widget(i).minimumSizeHint().width() for i in range(2))
-        row_width = sum(
-            self._run_row.itemAt(i).minimumSize().width() for i in range(self._run_row.count())
-        )
         spare = self.fontMetrics().averageCharWidth() * 4
-        narrow = self.width() < max(body_width, row_width) + spare
-        self._run_row.setDirection(
-            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
-        )
+        narrow = self.width() < body_width + spare
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.body.orientation() != orientation:
             self.body.setOrientation(orientation)
 
     def _fit_signal_form(self) -> None:
-        """As many fields side by side as the pane's width holds (all in one row when wide)."""
-        form = self._signal_forms.get(self._shown_kind)
-        if form is None:
-            return
-        spacing = self.fontMetrics().averageCharWidth() * 4
-        room = (
-            self.width()
-            - self.signal_label.sizeHint().width()
-            - self.signal_kind.sizeHint().width()
-            - spacing
+        """The controls in as few lines as the width allows: all on one line when wide, else
+        the signal's fields in as many columns as fit, the run buttons under the settings."""
+        width = self.width()
+        spare = self.fontMetrics().averageCharWidth() * 4
+        run_width = sum(
+            self._run_row.itemAt(i).minimumSize().width() for i in range(self._run_row.count())
         )
-        for columns in range(len(form.specs), 0, -1):
-            form.set_columns(columns)
-            if form.minimumSizeHint().width() <= room:
-                break
+        self._run_row.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if width >= run_width + spare
+            else QBoxLayout.Direction.TopToBottom
+        )
+        head = self.signal_label.sizeHint().width() + self.signal_kind.sizeHint().width() + spare
+        form = self._signal_forms.get(self._shown_kind)
+        one_line = False
+        if form is not None:
+            form.set_columns(len(form.specs))
+            one_line = head + form.minimumSizeHint().width() + run_width + spare <= width
+            if not one_line:
+                for columns in range(len(form.specs), 0, -1):
+                    form.set_columns(columns)
+                    if form.minimumSizeHint().width() <= width - head:
+                        break
+        self._controls_box.setDirection(
+            QBoxLayout.Direction.LeftToRight if one_line else QBoxLayout.Direction.TopToBottom
+        )
 
     def _current_signal(self) -> Any:
         return self.document.project.input.signal or DEFAULT_SIGNAL
@@ -863,9 +890,9 @@ class RunPane(QWidget):
         self._shown_block = block
         self._show_output(result)
         if block is None:
-            self.block_label.setText(
-                self.tr("No recurrent block: add an RNN, LSTM or GRU to see hidden states.")
-            )
+            text = self.tr("No recurrent block: add an RNN, LSTM or GRU to see hidden states.")
+            self.block_label.setText(html.escape(text))
+            self.block_label.setToolTip(text)
             self.block_label.show()
             self.hidden_canvas.hide()
             self.scrubber.set_steps(1)
@@ -880,15 +907,24 @@ class RunPane(QWidget):
         item = self._block_item(block)
         self._update_units_menu(block, units)
         kind = self.view_combo.currentData()
-        # Only said when the block sees another batch than the input (h_n read as a batch).
+        # What the core warns about this block (e.g. h_n read as [batch, time, ...]), and the
+        # item shown when the block sees another batch than the input.
+        notes = [
+            ("warning", problem.message)
+            for problem in analyze(result.project).stage(block).warnings
+        ]
         if item != self.batch_spin.value():
-            self.block_label.setText(
-                self.tr(
-                    "{block} receives a batch of {count} (see Shapes), so the plots show its "
-                    "item {item}."
-                ).format(block=block, count=batch, item=item)
+            notes.append(
+                (
+                    "warning",
+                    self.tr(
+                        "{block} receives a batch of {count}, so the plots show its item {item}."
+                    ).format(block=block, count=batch, item=item),
+                )
             )
-        self.block_label.setVisible(item != self.batch_spin.value())
+        self.block_label.setText(messages_html(notes))
+        self.block_label.setToolTip("\n".join(text for _severity, text in notes))
+        self.block_label.setVisible(bool(notes))
         self.hidden_view.update(
             result.trace,
             block,
@@ -1080,7 +1116,7 @@ class RunPane(QWidget):
         )
         self._term_cache = terms
         self.equation_label.setText(self._terms_html(terms))
-        self._fit_side_split()
+        self._fit_step_panel()
 
     def _on_side_split_moved(self, _position: int, _index: int) -> None:
         self._side_split_moved = True
@@ -1091,9 +1127,11 @@ class RunPane(QWidget):
             return
         sizes = self._side_split.sizes()
         total = sum(sizes)
-        need = self.equation_label.sizeHint().height() + self._side_split.handleWidth()
+        hint = self.equation_label.sizeHint()
+        vertical = self._side_split.orientation() == Qt.Orientation.Vertical
+        need = (hint.height() if vertical else hint.width()) + self._side_split.handleWidth()
         if total > 0 and sizes[1] != need:
-            shown = min(need, int(total * 0.45))
+            shown = min(need, int(total * (0.45 if vertical else 0.55)))
             self._side_split.setSizes([total - shown, shown])
 
     @property
@@ -1109,8 +1147,8 @@ class RunPane(QWidget):
             if terms.previous_step is not None
             else self.tr("h_(t−1) = 0")
         )
-        heading = self.tr("layer {layer}, t = {step}: h_t = {act}(sum); {previous}").format(
-            act=act, layer=terms.layer, step=terms.step, previous=previous
+        heading = self.tr("layer {layer}, t = {step}: h_t = {act}(sum)").format(
+            act=act, layer=terms.layer, step=terms.step
         )
         agrees = np.isclose(terms.h, terms.traced, rtol=1e-4, atol=1e-5)
         rows = [
@@ -1133,7 +1171,7 @@ class RunPane(QWidget):
             )
             lines.append(f"<tr><td>{html.escape(name)}</td>{numbers}</tr>")
         return (
-            f"<b>{html.escape(heading)}</b>"
+            f"<b>{html.escape(heading)}</b><br>{html.escape(previous)}"
             f"<table cellspacing='0' cellpadding='0'>{''.join(lines)}</table>"
         )
 

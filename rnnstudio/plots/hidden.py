@@ -19,6 +19,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from rnnstudio.core.spec import Project
@@ -65,6 +66,7 @@ class StatePanel:
     image: AxesImage | None = None
     lines: list[Line2D] = field(default_factory=list)
     final_marker: PathCollection | None = None
+    final_outline: Rectangle | None = None  # heatmap: the column holding h_n
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,11 @@ class HiddenStateFigure(RefreshableFigure):
                     norm=self._norm,
                 )
                 integer_ticks(axes, formatter=FuncFormatter(self._unit_tick))
+                panel.final_outline = axes.add_patch(
+                    Rectangle(
+                        (0.0, 0.0), 1.0, 1.0, fill=False, edgecolor="black", linewidth=1.3, zorder=3
+                    )
+                )
             else:
                 panel.lines = [
                     axes.plot([], [], linewidth=1.4, color=color)[0] for color in line_colors
@@ -281,7 +288,13 @@ class HiddenStateFigure(RefreshableFigure):
 
         for panel in self.panels:
             self._add_data(*panel.lines)
-            self._add_data(*(a for a in (panel.image, panel.final_marker) if a is not None))
+            self._add_data(
+                *(
+                    a
+                    for a in (panel.image, panel.final_marker, panel.final_outline)
+                    if a is not None
+                )
+            )
         self._add_data(*self.input_lines)
         if self.input_image is not None:
             self._add_data(self.input_image)
@@ -332,6 +345,11 @@ class HiddenStateFigure(RefreshableFigure):
         for panel in self.panels:
             title = _panel_title(panel, selection, lang)
             panel.axes.set_title(title, loc="left", fontsize="medium")
+            outlined = ""
+            if panel.final_outline is not None and panel is self.panels[0]:
+                final_key = "final_hidden" if selection.state == "hidden" else "final_cell"
+                outlined = label("outlined", lang, what=label(final_key, lang))
+            panel.axes.set_title(outlined, loc="right", fontsize="small")
             if panel.image is not None:
                 panel.axes.set_ylabel(label("unit", lang))
             else:
@@ -348,7 +366,7 @@ class HiddenStateFigure(RefreshableFigure):
             for text, name in zip(legend.get_texts(), names, strict=True):
                 text.set_text(name)
         # The unit ticks and legend texts follow the units shown.
-        self._set_static_token(selection.units)
+        self._set_static_token((selection.units, selection.state))
 
     # --- data (every update, and again on resize) -----------------------------------------
 
@@ -385,6 +403,10 @@ class HiddenStateFigure(RefreshableFigure):
             if panel.image is not None:
                 column_step = max(column_step, show_image(panel.image, values, width, height))
                 panel.axes.set_ylim(values.shape[0] - 0.5, -0.5)
+                if panel.final_outline is not None:
+                    # h_n is the state after the last step a direction reads.
+                    final_step = steps - 1 if panel.direction == 0 else 0
+                    panel.final_outline.set_bounds(final_step - 0.5, -0.5, 1.0, values.shape[0])
                 continue
             x_steps, reduced = minmax_envelope(values, width)
             for line, line_steps, line_values in zip(panel.lines, x_steps, reduced, strict=True):

@@ -40,18 +40,22 @@ NEGATIVE_COLOR = colormaps[STATE_COLORMAP](0.15)
 
 _TEXTS = {
     "en": {
-        "step": "t = {step} of 0…{last}",
+        "step": "t = {step}",
         "input_at": "input $x_t$",
         "input_from_at": "$x_t$ = output of {block}",
-        "states_at": "hidden state $h_t$ of {block}",
+        "states_at": "$h_t$ of {block}",
+        "bands_bounded": "each band −1…1",
+        "bands_scaled": "each band ± its largest |h|",
         "layer": "layer {layer}{arrow}",
         "more_panels": "+{count} more not shown",
     },
     "es": {
-        "step": "t = {step} de 0…{last}",
+        "step": "t = {step}",
         "input_at": "entrada $x_t$",
         "input_from_at": "$x_t$ = salida de {block}",
-        "states_at": "estado oculto $h_t$ de {block}",
+        "states_at": "$h_t$ de {block}",
+        "bands_bounded": "cada banda −1…1",
+        "bands_scaled": "cada banda ± su mayor |h|",
         "layer": "capa {layer}{arrow}",
         "more_panels": "+{count} más, no mostradas",
     },
@@ -63,23 +67,32 @@ def _text(key: str, lang: str, **values: object) -> str:
 
 
 class StepFigure(RefreshableFigure):
-    """Bars of x_t and of h_t for every layer and direction of one recurrent block.
+    """Bars of x_t, and of h_t for every layer and direction of one recurrent block.
 
-    Public artists: ``input_axes`` and ``input_bars``; ``state_axes`` and ``state_bars``
-    (one per layer and direction, in the trace's order: layer-major, forward first);
-    ``step_text``. ``step`` is the step shown.
+    The hidden vectors share one axes, one band per layer and direction (layer-major,
+    forward first), each band around its own zero line: a short figure still gives every
+    band most of its height. tanh-bounded states fill their band at ±1; other states are
+    scaled so the largest |h| of each band over the whole sequence fills it (the band's
+    label says the value at its edge).
+
+    Public artists: ``input_axes`` and ``input_bars``; ``state_axes`` (the one axes of the
+    bands) and ``state_bars`` (one BarContainer per band); ``step_text``. ``step`` is the
+    step shown; ``state_values(band)`` reads a band's bars back in the states' own units.
     """
+
+    BAND = 2.3  # distance between the zero lines of neighbouring bands (each spans ±1)
 
     def __init__(self, figure: Figure | None = None, *, lang: str = "en") -> None:
         super().__init__(figure, lang=lang, figsize=(4.0, 5.0))
         self.input_axes: Axes | None = None
         self.input_bars: BarContainer | None = None
-        self.state_axes: list[Axes] = []
+        self.state_axes: Axes | None = None
         self.state_bars: list[BarContainer] = []
         self.step_text: Text | None = None
         self.step = 0
         self._inputs = np.zeros((1, 1))  # [features, time]
-        self._states = np.zeros((1, 1, 1))  # [panels, time, units]
+        self._states = np.zeros((1, 1, 1))  # [bands, time, units]
+        self._scales = np.ones(1)  # per band: the value drawn at the band's edge
         self._pairs: tuple[tuple[int, int], ...] = ()
         self._input_norm = Normalize(0.0, 1.0)
         self._structure: tuple[object, ...] | None = None
@@ -111,21 +124,24 @@ class StepFigure(RefreshableFigure):
         self._states = states[: len(shown)].detach().cpu().numpy()
         self._inputs = block_input(trace, block, batch_index, project)
         self._pairs = shown
-        bounded = is_tanh_bounded(recurrent, "hidden", list(self._states), project)
+        if is_tanh_bounded(recurrent, "hidden", list(self._states), project):
+            self._scales = np.ones(len(shown))
+        else:
+            scales = []
+            for band in self._states:
+                low, high = finite_range(band) or (0.0, 0.0)
+                scales.append(max(abs(low), abs(high)) or 1.0)
+            self._scales = np.array(scales)
         input_range = finite_range(self._inputs) or (0.0, 1.0)
         self._input_norm.vmin, self._input_norm.vmax = input_range
         structure = (len(shown), directions, units, self._inputs.shape[0])
         if structure != self._structure:
-            self._build(units, self._inputs.shape[0], directions)
+            self._build(units, self._inputs.shape[0])
             self._structure = structure
         self._set_texts(block, trace, len(pairs) - len(shown), directions)
-        assert self.input_axes is not None
+        assert self.input_axes is not None and self.state_axes is not None
         self.input_axes.set_ylim(*nice_range(self._inputs, np.zeros(1)))
-        for axes in self.state_axes:
-            if bounded:
-                axes.set_ylim(-1.05, 1.05)
-            else:
-                axes.set_ylim(*nice_range(self._states, np.zeros(1)))
+        self.state_axes.set_ylim(-self.BAND * (len(shown) - 1) - 1.1, 1.1)
         self._relayout()
         self.set_step(step, redraw=False)
         if redraw:
@@ -140,9 +156,10 @@ class StepFigure(RefreshableFigure):
         assert self.input_bars is not None
         return np.array([bar.get_height() for bar in self.input_bars])
 
-    def state_values(self, panel: int) -> np.ndarray:
-        """The heights of one panel's bars: h_t [units]."""
-        return np.array([bar.get_height() for bar in self.state_bars[panel]])
+    def state_values(self, band: int) -> np.ndarray:
+        """One band's bars read back as h_t [units] (its scale undone)."""
+        heights = np.array([bar.get_height() for bar in self.state_bars[band]])
+        return heights * self._scales[band]
 
     def set_step(self, step: int, *, redraw: bool = True) -> None:
         """Show step ``step`` (clamped to the sequence): only bars and the step text change."""
@@ -157,48 +174,49 @@ class StepFigure(RefreshableFigure):
                 bar.set_facecolor(colormaps[INPUT_COLORMAP](self._input_norm(value)))
             else:
                 bar.set_facecolor(f"C{index % 10}")
-        for bars, states in zip(self.state_bars, self._states, strict=True):
+        for bars, states, scale in zip(self.state_bars, self._states, self._scales, strict=True):
             for bar, value in zip(bars, states[self.step], strict=True):
-                bar.set_height(float(value))
+                bar.set_height(float(value) / scale)
                 bar.set_facecolor(POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR)
-        self.step_text.set_text(_text("step", self.lang, step=self.step, last=self.steps - 1))
+        self.step_text.set_text(_text("step", self.lang, step=self.step))
         if redraw:
             self._redraw()
 
-    def _build(self, units: int, features: int, directions: int) -> None:
+    def _build(self, units: int, features: int) -> None:
         self._clear()
         figure = self.figure
         count = len(self._pairs)
-        grid = figure.add_gridspec(count + 1, 1, height_ratios=[1.0] + [1.0] * count)
-        self.input_axes = figure.add_subplot(grid[0, 0])
-        self.input_bars = self.input_axes.bar(
+        grid = figure.add_gridspec(2, 1, height_ratios=[1.0, 0.6 + 0.9 * count])
+        self.input_axes = input_axes = figure.add_subplot(grid[0, 0])
+        self.input_bars = input_axes.bar(
             np.arange(features), np.zeros(features), width=0.8, edgecolor="none"
         )
-        self.input_axes.set_xlim(-0.6, features - 0.4)
-        self.state_axes, self.state_bars = [], []
-        for index in range(count):
-            shared = self.state_axes[0] if self.state_axes else None
-            axes = figure.add_subplot(grid[index + 1, 0], sharex=shared)
-            bars = axes.bar(np.arange(units), np.zeros(units), width=0.85, edgecolor="none")
-            if index < count - 1:
-                axes.tick_params(labelbottom=False)
-            self.state_axes.append(axes)
-            self.state_bars.append(bars)
-        if self.state_axes:
-            self.state_axes[0].set_xlim(-0.6, units - 0.4)
-        for axes in (self.input_axes, *self.state_axes):
-            axes.axhline(0.0, color="#555555", linewidth=0.8, zorder=0.5)
-            axes.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
-            axes.yaxis.set_major_locator(
-                MaxNLocator(nbins=2, symmetric=axes is not self.input_axes)
+        input_axes.set_xlim(-0.6, features - 0.4)
+        input_axes.axhline(0.0, color="#555555", linewidth=0.8, zorder=0.5)
+        input_axes.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        input_axes.yaxis.set_major_locator(MaxNLocator(nbins=2))
+        input_axes.tick_params(labelsize="small")
+        self.state_axes = axes = figure.add_subplot(grid[1, 0])
+        self.state_bars = []
+        for band in range(count):
+            zero = -self.BAND * band
+            bars = axes.bar(
+                np.arange(units), np.zeros(units), width=0.85, bottom=zero, edgecolor="none"
             )
-            axes.tick_params(labelsize="small")
+            self.state_bars.append(bars)
+            axes.axhline(zero, color="#555555", linewidth=0.8, zorder=0.5)
+            for edge in (zero - 1.0, zero + 1.0):
+                axes.axhline(edge, color="#cccccc", linewidth=0.6, linestyle=":", zorder=0.4)
+        axes.set_xlim(-0.6, units - 0.4)
+        axes.set_yticks([-self.BAND * band for band in range(count)])
+        axes.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        axes.tick_params(labelsize="small")
         # An axes text (a figure-level animated text would be left out of saved files).
-        self.step_text = self.input_axes.text(
+        self.step_text = input_axes.text(
             1.0,
             1.04,
             "",
-            transform=self.input_axes.transAxes,
+            transform=input_axes.transAxes,
             ha="right",
             va="bottom",
             fontweight="bold",
@@ -207,9 +225,9 @@ class StepFigure(RefreshableFigure):
             *self.input_bars, *(bar for bars in self.state_bars for bar in bars), self.step_text
         )
 
-    def _set_texts(self, block: str, trace: Trace, hidden_panels: int, directions: int) -> None:
+    def _set_texts(self, block: str, trace: Trace, hidden_bands: int, directions: int) -> None:
         lang = self.lang
-        assert self.input_axes is not None
+        assert self.input_axes is not None and self.state_axes is not None
         source = previous_block(trace, block)
         title = (
             _text("input_at", lang)
@@ -219,24 +237,20 @@ class StepFigure(RefreshableFigure):
         self.input_axes.set_title(title, loc="left", fontsize="medium", pad=3)
         self.input_axes.set_xlabel(label("feature", lang), fontsize="small", labelpad=1)
         self.input_axes.set_ylabel("$x_t$", rotation=0, ha="right", va="center")
-        for index, (axes, (layer, direction)) in enumerate(
-            zip(self.state_axes, self._pairs, strict=True)
-        ):
+        names = []
+        for (layer, direction), scale in zip(self._pairs, self._scales, strict=True):
             arrow = (" →" if direction == 0 else " ←") if directions == 2 else ""
-            axes.set_ylabel(
-                _text("layer", lang, layer=layer, arrow=arrow),
-                rotation=0,
-                ha="right",
-                va="center",
-                fontsize="small",
-            )
-            if index == 0:
-                axes.set_title(_text("states_at", lang, block=block), loc="left", pad=3)
-                more = _text("more_panels", lang, count=hidden_panels) if hidden_panels else ""
-                axes.set_title(more, loc="right", fontsize="small", pad=3)
-        if self.state_axes:
-            self.state_axes[-1].set_xlabel(label("unit", lang), fontsize="small", labelpad=1)
-        self._set_static_token((block, hidden_panels))
+            name = _text("layer", lang, layer=layer, arrow=arrow)
+            names.append(name if scale == 1.0 else f"{name}\n±{scale:.3g}")
+        self.state_axes.set_yticklabels(names)
+        self.state_axes.set_title(_text("states_at", lang, block=block), loc="left", pad=3)
+        bounded = bool(np.all(self._scales == 1.0))
+        note = _text("bands_bounded" if bounded else "bands_scaled", lang)
+        if hidden_bands:
+            note += ", " + _text("more_panels", lang, count=hidden_bands)
+        self.state_axes.set_title(note, loc="right", fontsize="small", pad=3)
+        self.state_axes.set_xlabel(label("unit", lang), fontsize="small", labelpad=1)
+        self._set_static_token((block, hidden_bands, tuple(names)))
 
     def _refill(self) -> None:
         if self.input_bars is not None:

@@ -16,6 +16,7 @@ import pytest
 import torch
 from PySide6.QtCore import QCoreApplication, Qt
 
+from rnnstudio.core.analysis import analyze
 from rnnstudio.core.errors import format_bytes
 from rnnstudio.core.examples import load_example
 from rnnstudio.core.model import build_model
@@ -137,6 +138,14 @@ def test_a_run_plots_exactly_what_trace_returns(qtbot, window: MainWindow) -> No
     for panel in view.panels:
         shown = np.asarray(panel.image.get_array())
         np.testing.assert_array_equal(shown, hidden[panel.layer, 0, 2].numpy().T)
+    # h_n: the outlined last column of each layer's heatmap, torch's final state.
+    h_n = expected.recurrent["rnn1"].h_n
+    for panel in view.panels:
+        outline = panel.final_outline
+        assert (outline.get_x(), outline.get_width()) == (4 - 0.5, 1.0)
+        assert outline.get_height() == 40
+        shown = np.asarray(panel.image.get_array())
+        np.testing.assert_array_equal(shown[:, -1], h_n[panel.layer, 2].numpy())
     x = expected.input[2].numpy()  # [time, features]
     for feature, line in enumerate(view.input_lines):
         np.testing.assert_array_equal(line.get_ydata(), x[:, feature])
@@ -471,7 +480,10 @@ def test_the_pane_follows_the_stack_selection(qtbot, window: MainWindow) -> None
     assert pane.shown_block == "rnn2"
     # rnn2 reads h_n [1, 3, 2] as a batch of 1: its only item is shown, and said so.
     assert pane.shown_item == 0 and pane.block_label.isVisibleTo(pane)
-    assert "batch of 1" in pane.block_label.text()
+    assert "batch of 1" in pane.block_label.toolTip()
+    # The core's warning about that trap is said above the plot too.
+    stage = analyze(window.document.project).stage("rnn2")
+    assert stage.warnings and stage.warnings[0].message in pane.block_label.toolTip()
     _model, expected = expected_trace(window.document.project)
     np.testing.assert_array_equal(
         np.asarray(pane.hidden_view.panels[0].image.get_array()),
