@@ -157,6 +157,7 @@ class RunPane(QWidget):
         self._last_run_ms = 0.0
         self._refusal = ""
         self._term_cache: RNNUpdateTerms | None = None
+        self._table_shape: tuple[object, ...] | None = None
         # (before, after) training, given by the Training pane; None: only the weights seed.
         self._training_weights: tuple[RunWeights, RunWeights] | None = None
 
@@ -165,7 +166,7 @@ class RunPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.controls)
-        layout.addWidget(self.message_label)
+        layout.addWidget(self.message_area)
         layout.addWidget(self.body, 1)
 
         # A burst of edits (typing a number) plans and runs once, after the burst.
@@ -309,6 +310,18 @@ class RunPane(QWidget):
         self._controls_box.addLayout(self._run_row)
 
         self.message_label = _note_label("run_message")
+        self.message_label.show()
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Two lines whatever the message says: a message of another length must not resize
+        # the plots (re-reducing a long trace for a new size takes the main thread's time).
+        # A longer message scrolls.
+        self.message_area = QScrollArea()
+        self.message_area.setObjectName("run_message_area")
+        self.message_area.setWidget(self.message_label)
+        self.message_area.setWidgetResizable(True)
+        self.message_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.message_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.message_area.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 4)
 
     def _build_plots(self) -> None:
         self.hidden_view = HiddenStateFigure()
@@ -859,7 +872,6 @@ class RunPane(QWidget):
         else:
             self.message_label.setText(messages_html([(severity, text)]))
         self.message_label.setToolTip(text)
-        self.message_label.setVisible(bool(text))
 
     # --- drawing a result -------------------------------------------------------------------------
 
@@ -1115,8 +1127,13 @@ class RunPane(QWidget):
             units=range(min(TERM_UNITS, result.trace.recurrent[block].hidden.shape[4])),
         )
         self._term_cache = terms
+        shape = (terms.layer, terms.direction, terms.units, terms.previous_step is None)
         self.equation_label.setText(self._terms_html(terms))
-        self._fit_step_panel()
+        # Measuring the table is slow (a rich-text layout): only when its shape changed; the
+        # numbers of another step take the same room.
+        if shape != self._table_shape:
+            self._table_shape = shape
+            self._fit_step_panel()
 
     def _on_side_split_moved(self, _position: int, _index: int) -> None:
         self._side_split_moved = True

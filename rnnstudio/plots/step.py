@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize
-from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
@@ -34,6 +34,8 @@ from .tracedata import (
 )
 
 MAX_PANELS = 8  # more layers × directions than this: the first ones, and a note
+INPUT_BAR_WIDTH = 0.8
+STATE_BAR_WIDTH = 0.85
 # The ends of the heatmaps' colormap (RdBu_r): red positive, blue negative.
 POSITIVE_COLOR = colormaps[STATE_COLORMAP](0.85)
 NEGATIVE_COLOR = colormaps[STATE_COLORMAP](0.15)
@@ -62,6 +64,23 @@ _TEXTS = {
 }
 
 
+def _bar_corners(values: np.ndarray, base: float, width: float) -> np.ndarray:
+    """Rectangles from ``base`` to ``base + value`` centred on 0, 1, 2, ...: [bars, 4, 2]."""
+    centres = np.arange(values.shape[0], dtype=float)
+    left, right = centres - width / 2, centres + width / 2
+    bottom = np.full_like(centres, base)
+    top = bottom + np.nan_to_num(values.astype(float), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.stack(
+        [
+            np.column_stack([left, bottom]),
+            np.column_stack([left, top]),
+            np.column_stack([right, top]),
+            np.column_stack([right, bottom]),
+        ],
+        axis=1,
+    )
+
+
 def _text(key: str, lang: str, **values: object) -> str:
     return _TEXTS.get(lang, _TEXTS["en"])[key].format(**values)
 
@@ -76,7 +95,7 @@ class StepFigure(RefreshableFigure):
     label says the value at its edge).
 
     Public artists: ``input_axes`` and ``input_bars``; ``state_axes`` (the one axes of the
-    bands) and ``state_bars`` (one BarContainer per band); ``step_text``. ``step`` is the
+    bands) and ``state_bars`` (one PolyCollection of bars per band); ``step_text``. ``step`` is the
     step shown; ``state_values(band)`` reads a band's bars back in the states' own units.
     """
 
@@ -85,9 +104,9 @@ class StepFigure(RefreshableFigure):
     def __init__(self, figure: Figure | None = None, *, lang: str = "en") -> None:
         super().__init__(figure, lang=lang, figsize=(4.0, 5.0))
         self.input_axes: Axes | None = None
-        self.input_bars: BarContainer | None = None
+        self.input_bars: PolyCollection | None = None
         self.state_axes: Axes | None = None
-        self.state_bars: list[BarContainer] = []
+        self.state_bars: list[PolyCollection] = []
         self.step_text: Text | None = None
         self.step = 0
         self._inputs = np.zeros((1, 1))  # [features, time]
@@ -96,6 +115,7 @@ class StepFigure(RefreshableFigure):
         self._pairs: tuple[tuple[int, int], ...] = ()
         self._input_norm = Normalize(0.0, 1.0)
         self._structure: tuple[object, ...] | None = None
+        self._text_key: tuple[object, ...] | None = None
 
     def update(
         self,
@@ -142,7 +162,17 @@ class StepFigure(RefreshableFigure):
         assert self.input_axes is not None and self.state_axes is not None
         self.input_axes.set_ylim(*nice_range(self._inputs, np.zeros(1)))
         self.state_axes.set_ylim(-self.BAND * (len(shown) - 1) - 1.1, 1.1)
-        self._relayout()
+        # Laying out is the costly part of an update: only when what takes room changed.
+        text_key = (
+            structure,
+            self.state_axes.get_title(loc="left"),
+            self.input_axes.get_title(loc="left"),
+            tuple(tick.get_text() for tick in self.state_axes.get_yticklabels()),
+            tuple(self.input_axes.get_ylim()),
+        )
+        if text_key != self._text_key:
+            self._relayout()
+            self._text_key = text_key
         self.set_step(step, redraw=False)
         if redraw:
             self._redraw()
@@ -153,31 +183,32 @@ class StepFigure(RefreshableFigure):
 
     def input_values(self) -> np.ndarray:
         """The heights of the input bars: x_t [features]."""
-        assert self.input_bars is not None
-        return np.array([bar.get_height() for bar in self.input_bars])
+        return self._bar_heights(self.input_bars)
 
     def state_values(self, band: int) -> np.ndarray:
         """One band's bars read back as h_t [units] (its scale undone)."""
-        heights = np.array([bar.get_height() for bar in self.state_bars[band]])
-        return heights * self._scales[band]
+        return self._bar_heights(self.state_bars[band]) * self._scales[band]
+
+    @staticmethod
+    def _bar_heights(bars: PolyCollection | None) -> np.ndarray:
+        assert bars is not None
+        corners = np.array([path.vertices for path in bars.get_paths()])  # [bars, 4, (x, y)]
+        return corners[:, 1, 1] - corners[:, 0, 1]
 
     def set_step(self, step: int, *, redraw: bool = True) -> None:
         """Show step ``step`` (clamped to the sequence): only bars and the step text change."""
         self.step = int(min(max(step, 0), self.steps - 1))
         assert self.input_bars is not None and self.step_text is not None
-        features = self._inputs.shape[0]
-        for index, (bar, value) in enumerate(
-            zip(self.input_bars, self._inputs[:, self.step], strict=True)
+        values = self._inputs[:, self.step]
+        self.input_bars.set_verts(_bar_corners(values, 0.0, INPUT_BAR_WIDTH))
+        if values.shape[0] > MAX_INPUT_LINES:
+            self.input_bars.set_facecolor(colormaps[INPUT_COLORMAP](self._input_norm(values)))
+        for band, (bars, states, scale) in enumerate(
+            zip(self.state_bars, self._states, self._scales, strict=True)
         ):
-            bar.set_height(float(value))
-            if features > MAX_INPUT_LINES:
-                bar.set_facecolor(colormaps[INPUT_COLORMAP](self._input_norm(value)))
-            else:
-                bar.set_facecolor(f"C{index % 10}")
-        for bars, states, scale in zip(self.state_bars, self._states, self._scales, strict=True):
-            for bar, value in zip(bars, states[self.step], strict=True):
-                bar.set_height(float(value) / scale)
-                bar.set_facecolor(POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR)
+            values = states[self.step]
+            bars.set_verts(_bar_corners(values / scale, -self.BAND * band, STATE_BAR_WIDTH))
+            bars.set_facecolor(np.where((values >= 0)[:, None], POSITIVE_COLOR, NEGATIVE_COLOR))
         self.step_text.set_text(_text("step", self.lang, step=self.step))
         if redraw:
             self._redraw()
@@ -188,8 +219,14 @@ class StepFigure(RefreshableFigure):
         count = len(self._pairs)
         grid = figure.add_gridspec(2, 1, height_ratios=[1.0, 0.6 + 0.9 * count])
         self.input_axes = input_axes = figure.add_subplot(grid[0, 0])
-        self.input_bars = input_axes.bar(
-            np.arange(features), np.zeros(features), width=0.8, edgecolor="none"
+        # Bars as one collection each: a step redraws a few paths, not one per unit.
+        colors = [f"C{index % 10}" for index in range(features)]
+        self.input_bars = input_axes.add_collection(
+            PolyCollection(
+                _bar_corners(np.zeros(features), 0.0, INPUT_BAR_WIDTH),
+                facecolors=colors,
+                edgecolors="none",
+            )
         )
         input_axes.set_xlim(-0.6, features - 0.4)
         input_axes.axhline(0.0, color="#555555", linewidth=0.8, zorder=0.5)
@@ -200,8 +237,10 @@ class StepFigure(RefreshableFigure):
         self.state_bars = []
         for band in range(count):
             zero = -self.BAND * band
-            bars = axes.bar(
-                np.arange(units), np.zeros(units), width=0.85, bottom=zero, edgecolor="none"
+            bars = axes.add_collection(
+                PolyCollection(
+                    _bar_corners(np.zeros(units), zero, STATE_BAR_WIDTH), edgecolors="none"
+                )
             )
             self.state_bars.append(bars)
             axes.axhline(zero, color="#555555", linewidth=0.8, zorder=0.5)
@@ -221,9 +260,7 @@ class StepFigure(RefreshableFigure):
             va="bottom",
             fontweight="bold",
         )
-        self._add_data(
-            *self.input_bars, *(bar for bars in self.state_bars for bar in bars), self.step_text
-        )
+        self._add_data(self.input_bars, *self.state_bars, self.step_text)
 
     def _set_texts(self, block: str, trace: Trace, hidden_bands: int, directions: int) -> None:
         lang = self.lang
