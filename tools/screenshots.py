@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from classroom_shots import take_classroom_shots  # tools/, the script's own folder
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
@@ -83,7 +84,12 @@ def take_run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--classroom",
+        action="store_true",
+        help="only the classroom shots (Spanish, 200%%): see tools/classroom_shots.py",
+    )
+    only_classroom = parser.parse_args().classroom
     app = create_application(sys.argv[:1])
     if app.platformName() != "xcb":
         print(
@@ -94,6 +100,10 @@ def main() -> int:
         return 2
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        for shot in take_classroom_shots(Path(folder), OUTPUT):
+            print(shot.relative_to(ROOT))
+        if only_classroom:
+            return 0
         # Light, then as a system set to dark shows it (-dark.png).
         for scheme, suffix in ((Qt.ColorScheme.Light, ""), (Qt.ColorScheme.Dark, "-dark")):
             apply_color_scheme(app, scheme)

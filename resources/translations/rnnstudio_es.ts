@@ -434,8 +434,12 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
         <translation>Parte:</translation>
     </message>
     <message>
-        <source>Your name (for the report):</source>
-        <translation>Su nombre (para el informe):</translation>
+        <source>Your name:</source>
+        <translation>Su nombre:</translation>
+    </message>
+    <message>
+        <source>Written at the top of the report</source>
+        <translation>Se escribe al principio del informe</translation>
     </message>
     <message>
         <source>Check</source>
@@ -627,6 +631,10 @@ Su proyecto sigue abierto y no se perdió nada: puede seguir trabajando. Convien
     <message>
         <source>Run</source>
         <translation>Ejecución</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Entrenamiento</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1132,10 +1140,6 @@ x/y fija el eje</translation>
         <translation>No hay bloque recurrente: agregue una RNN, LSTM o GRU para ver estados ocultos.</translation>
     </message>
     <message>
-        <source>{block} receives a batch of {count} (see Shapes), so the plots show its item {item}.</source>
-        <translation>{block} recibe un lote de {count} (vea Formas), así que los gráficos muestran su elemento {item}.</translation>
-    </message>
-    <message>
         <source>h_(t−1) = h at t = {step}</source>
         <translation>h_(t−1) = h en t = {step}</translation>
     </message>
@@ -1144,12 +1148,12 @@ x/y fija el eje</translation>
         <translation>h_(t−1) = 0</translation>
     </message>
     <message>
-        <source>layer {layer}, t = {step}: h_t = {act}(sum); {previous}</source>
-        <translation>capa {layer}, t = {step}: h_t = {act}(suma); {previous}</translation>
-    </message>
-    <message>
         <source>output = last_step: {block} passes on y[:, −1] (batch item {item}: {output}). It is layer {layer}&apos;s h at the last step t = {step}: {state}; largest difference {diff:.1g}.</source>
         <translation>output = last_step: {block} pasa y[:, −1] (elemento {item} del lote: {output}). Es el h de la capa {layer} en el último paso t = {step}: {state}; mayor diferencia {diff:.1g}.</translation>
+    </message>
+    <message>
+        <source>{block} receives a batch of {count}, so the plots show its item {item}.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The same numbers as h_n[{layer}], torch&apos;s final state.</source>
@@ -1182,6 +1186,10 @@ x/y fija el eje</translation>
     <message>
         <source>{block} is a {kind}: its update goes through gates. The update h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) is spelled out for plain RNN blocks.</source>
         <translation>{block} es una {kind}: su actualización pasa por compuertas. La actualización h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) se detalla para bloques RNN simples.</translation>
+    </message>
+    <message>
+        <source>layer {layer}, t = {step}: h_t = {act}(sum)</source>
+        <translation>capa {layer}, t = {step}: h_t = {act}(suma)</translation>
     </message>
     <message>
         <source>sum</source>
@@ -1437,6 +1445,257 @@ x/y fija el eje</translation>
     </message>
 </context>
 <context>
+    <name>TrainingPane</name>
+    <message>
+        <source>Task</source>
+        <translation>Tarea</translation>
+    </message>
+    <message>
+        <source>Time steps of the task&apos;s sequences. On the memory task, a longer sequence is a longer way back for the gradient.</source>
+        <translation>Pasos de tiempo de las secuencias de la tarea. En la tarea de memoria, una secuencia más larga es un camino más largo de vuelta para el gradiente.</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>pasos</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Ajustes</translation>
+    </message>
+    <message>
+        <source>SGD (momentum 0.9)</source>
+        <translation>SGD (momento 0.9)</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Before each step the gradient of all weights is scaled down to at most this norm (torch.nn.utils.clip_grad_norm_), so one exploding batch cannot throw the weights away. 0: off.</source>
+        <translation>Antes de cada paso, el gradiente de todos los pesos se reduce a esta norma como máximo (torch.nn.utils.clip_grad_norm_), para que un lote que explota no arruine los pesos. 0: sin recorte.</translation>
+    </message>
+    <message>
+        <source>Seed of the initial weights and of the order of the batches.</source>
+        <translation>Semilla de los pesos iniciales y del orden de los lotes.</translation>
+    </message>
+    <message>
+        <source>LSTM forget gates start at</source>
+        <translation>Las compuertas de olvido de la LSTM empiezan en</translation>
+    </message>
+    <message>
+        <source>Before training, every LSTM forget gate&apos;s bias is set to this value, so each step keeps sigmoid(bias) of the cell state (1: 73%) instead of about half: the memory and its gradient last long enough to learn from. Keras does this by default (unit_forget_bias), after Jozefowicz et al. (2015). RNN and GRU blocks are not changed.</source>
+        <translation>Antes de entrenar, el sesgo de cada compuerta de olvido de la LSTM se pone en este valor, así cada paso conserva sigmoid(sesgo) del estado de celda (1: 73%) en vez de la mitad aproximadamente: la memoria y su gradiente duran lo suficiente para aprender. Keras lo hace por defecto (unit_forget_bias), siguiendo a Jozefowicz et al. (2015). Los bloques RNN y GRU no cambian.</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Optimizador</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Tasa de aprendizaje</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Épocas</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Tamaño del lote</translation>
+    </message>
+    <message>
+        <source>Gradient clipping</source>
+        <translation>Recorte del gradiente</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Semilla</translation>
+    </message>
+    <message>
+        <source>Task&apos;s settings</source>
+        <translation>Ajustes de la tarea</translation>
+    </message>
+    <message>
+        <source>Back to the settings the task is tuned for</source>
+        <translation>Volver a los ajustes para los que está afinada la tarea</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Entrenar</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausa</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Save weights</source>
+        <translation>Guardar pesos</translation>
+    </message>
+    <message>
+        <source>Load weights…</source>
+        <translation>Cargar pesos…</translation>
+    </message>
+    <message>
+        <source>Weights saved for this stack (a .safetensors file next to the project)</source>
+        <translation>Pesos guardados para esta pila (un archivo .safetensors junto al proyecto)</translation>
+    </message>
+    <message>
+        <source>Which sequence of the validation set</source>
+        <translation>Qué secuencia del conjunto de validación</translation>
+    </message>
+    <message>
+        <source>before training</source>
+        <translation>antes de entrenar</translation>
+    </message>
+    <message>
+        <source>after training</source>
+        <translation>después de entrenar</translation>
+    </message>
+    <message>
+        <source>before and after</source>
+        <translation>antes y después</translation>
+    </message>
+    <message>
+        <source>Keep for comparison</source>
+        <translation>Conservar para comparar</translation>
+    </message>
+    <message>
+        <source>Keep these panels in the figure; then open or change the stack (e.g. an LSTM instead of the RNN), train it, and see both side by side.</source>
+        <translation>Conservar estos paneles en la figura; luego abra o cambie la pila (p. ej. una LSTM en vez de la RNN), entrénela y vea ambas lado a lado.</translation>
+    </message>
+    <message>
+        <source>Clear kept</source>
+        <translation>Quitar los conservados</translation>
+    </message>
+    <message>
+        <source>Validation sample</source>
+        <translation>Muestra de validación</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Curvas</translation>
+    </message>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>Matriz de confusión</translation>
+    </message>
+    <message>
+        <source>Gradients over time</source>
+        <translation>Gradientes en el tiempo</translation>
+    </message>
+    <message>
+        <source>Train the stack to see which classes it confuses.</source>
+        <translation>Entrene la pila para ver qué clases confunde.</translation>
+    </message>
+    <message>
+        <source>Off: torch&apos;s own initialisation, forget gates near 0. Each step keeps about half of an LSTM&apos;s cell state, so its memory, and the gradient back to early steps, fade within a few steps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each step an LSTM keeps sigmoid({bias}) = {keep} of its cell state: a memory of about {steps} steps. Keras starts forget gates at 1; for a dependency T steps back, the chrono initialisation (Tallec and Ollivier, 2018) starts them near log(T). RNN and GRU blocks are not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stack must give: {requirement}</source>
+        <translation>La pila debe dar: {requirement}</translation>
+    </message>
+    <message>
+        <source>✓ {project} fits this task.</source>
+        <translation>✓ {project} sirve para esta tarea.</translation>
+    </message>
+    <message>
+        <source>The stack does not fit this task. What to change:</source>
+        <translation>La pila no sirve para esta tarea. Qué cambiar:</translation>
+    </message>
+    <message>
+        <source>The stack changed: the trained weights belong to the stack as it was trained. Train this one, or undo the change.</source>
+        <translation>La pila cambió: los pesos entrenados pertenecen a la pila tal como se entrenó. Entrene esta, o deshaga el cambio.</translation>
+    </message>
+    <message>
+        <source>Change the stack as said under the task, then train.</source>
+        <translation>Cambie la pila como se indica bajo la tarea, y luego entrene.</translation>
+    </message>
+    <message>
+        <source>Training {project} on {task}…</source>
+        <translation>Entrenando {project} en {task}…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reanudar</translation>
+    </message>
+    <message>
+        <source>Paused: press Resume to go on.</source>
+        <translation>En pausa: pulse Reanudar para seguir.</translation>
+    </message>
+    <message>
+        <source>The training failed: {reason}</source>
+        <translation>El entrenamiento falló: {reason}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of {epochs} · batch {batch} of {batches} · loss {loss}</source>
+        <translation>Época {epoch} de {epochs} · lote {batch} de {batches} · pérdida {loss}</translation>
+    </message>
+    <message>
+        <source>The stack changed during the training: its weights belong to the previous stack and are not used.</source>
+        <translation>La pila cambió durante el entrenamiento: sus pesos pertenecen a la pila anterior y no se usan.</translation>
+    </message>
+    <message>
+        <source>Cancelled after {epochs} epoch(s) ({time}). The weights as they were are kept.</source>
+        <translation>Cancelado después de {epochs} época(s) ({time}). Se conservan los pesos como estaban.</translation>
+    </message>
+    <message>
+        <source>The training blew up: {reason}</source>
+        <translation>El entrenamiento divergió: {reason}</translation>
+    </message>
+    <message>
+        <source>Trained {epochs} epochs in {time}: validation accuracy {accuracy}, loss {loss}.</source>
+        <translation>Entrenado {epochs} épocas en {time}: exactitud de validación {accuracy}, pérdida {loss}.</translation>
+    </message>
+    <message>
+        <source>Trained {epochs} epochs in {time}: validation loss {loss}.</source>
+        <translation>Entrenado {epochs} épocas en {time}: pérdida de validación {loss}.</translation>
+    </message>
+    <message>
+        <source>Saved the trained weights to {path}.</source>
+        <translation>Los pesos entrenados se guardaron en {path}.</translation>
+    </message>
+    <message>
+        <source>before training (weights seed {seed})</source>
+        <translation>antes de entrenar (semilla de pesos {seed})</translation>
+    </message>
+    <message>
+        <source>loaded from {name}</source>
+        <translation>cargados de {name}</translation>
+    </message>
+    <message>
+        <source>Loaded the weights from {path} (trained on {task}).</source>
+        <translation>Se cargaron los pesos de {path} (entrenados en {task}).</translation>
+    </message>
+    <message>
+        <source>initial weights (seed {seed})</source>
+        <translation>pesos iniciales (semilla {seed})</translation>
+    </message>
+    <message>
+        <source>The stack does not fit the task: see the explanation under the task.</source>
+        <translation>La pila no sirve para la tarea: vea la explicación bajo la tarea.</translation>
+    </message>
+    <message>
+        <source>Computing the gradients…</source>
+        <translation>Calculando los gradientes…</translation>
+    </message>
+    <message>
+        <source>Gradients over time failed: {reason}</source>
+        <translation>Los gradientes en el tiempo fallaron: {reason}</translation>
+    </message>
+    <message>
+        <source>How much of the gradient gets back to the first step, ‖dLoss/dh_0‖ ÷ ‖dLoss/dh_{last}‖ in the first layer — {reaches}. Sample {sample} of the validation set, {steps} steps.</source>
+        <translation>Cuánto del gradiente vuelve al primer paso, ‖dLoss/dh_0‖ ÷ ‖dLoss/dh_{last}‖ en la primera capa — {reaches}. Muestra {sample} del conjunto de validación, {steps} pasos.</translation>
+    </message>
+</context>
+<context>
     <name>UnrolledView</name>
     <message>
         <source>Unrolled</source>
@@ -1504,6 +1763,21 @@ x/y fija el eje</translation>
     <message>
         <source>Copy all of it to the clipboard</source>
         <translation>Copiar todo al portapapeles</translation>
+    </message>
+</context>
+<context>
+    <name>self._parent</name>
+    <message>
+        <source>Trained weights (*.safetensors);;All files (*)</source>
+        <translation>Pesos entrenados (*.safetensors);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Save the trained weights</source>
+        <translation>Guardar los pesos entrenados</translation>
+    </message>
+    <message>
+        <source>Load trained weights</source>
+        <translation>Cargar pesos entrenados</translation>
     </message>
 </context>
 </TS>

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QDockWidget, QMenu, QTabBar
 
 from rnnstudio.core.analysis import Analysis
 
@@ -39,6 +39,11 @@ def menu_holding(window: MainWindow, action: QAction) -> QMenu | None:
         if isinstance(menu, QMenu) and action in menu.actions():
             return menu
     return None
+
+
+def _keep_tab_titles(bar: QTabBar) -> None:
+    bar.setElideMode(Qt.TextElideMode.ElideNone)
+    bar.setUsesScrollButtons(True)
 
 
 class Classroom(QObject):
@@ -90,6 +95,10 @@ class Classroom(QObject):
         window.document.sig_analysis_changed.connect(self._on_document_analysis_changed)
         window.sig_selection_changed.connect(self._on_window_selection_changed)
         window.action_reset_layout.triggered.connect(self._on_reset_layout_triggered)
+        # Pane tabs keep their whole titles (with scroll arrows when many), at any text size.
+        for bar in window.findChildren(QTabBar):
+            _keep_tab_titles(bar)
+        window.installEventFilter(self)
         notifier().sig_language_changed.connect(self._on_language_changed)
         preferences.notifier().sig_language_changed.connect(self._on_preferred_language_changed)
         self.retranslate()
@@ -270,6 +279,13 @@ class Classroom(QObject):
         )
         if active and self.compare_dialog is not None:
             self.compare_dialog.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ChildAdded and watched is self.window:
+            child = event.child()
+            if isinstance(child, QTabBar):
+                _keep_tab_titles(child)
+        return False
 
     # --- compare ----------------------------------------------------------------------------
 

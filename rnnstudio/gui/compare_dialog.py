@@ -171,7 +171,8 @@ class CompareDialog(QDialog):
         for variant in variants:
             state = variant.stage.state
             if "c_n" in state:
-                state_cells.append(f"(h_n {_shape(state['h_n'])}, c_n {_shape(state['c_n'])})")
+                # Two lines: the pair (h, c) stays narrow at any text size.
+                state_cells.append(f"(h_n {_shape(state['h_n'])},\n c_n {_shape(state['c_n'])})")
             elif "h_n" in state:
                 state_cells.append(f"h_n {_shape(state['h_n'])}")
             else:
@@ -235,18 +236,23 @@ class CompareDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.resizeColumnsToContents()
-        width = (
-            self.table.verticalHeader().width()
-            + sum(self.table.columnWidth(c) for c in range(self.table.columnCount()))
-            + self.fontMetrics().averageCharWidth() * 8
+        # Big enough for the whole table (at any text size), within the screen.
+        vertical, horizontal = self.table.verticalHeader(), self.table.horizontalHeader()
+        frame = 2 * self.table.frameWidth()
+        table_width = vertical.sizeHint().width() + horizontal.length() + frame
+        table_height = horizontal.sizeHint().height() + vertical.length() + frame
+        margins = self.layout().contentsMargins()
+        width = table_width + margins.left() + margins.right() + 4
+        extra = sum(
+            widget.sizeHint().height() + self.layout().spacing()
+            for widget in (self.heading, self.note)
         )
-        height = self.table.horizontalHeader().height() + sum(
-            self.table.rowHeight(r) for r in range(self.table.rowCount())
-        )
-        self.resize(
-            max(width, self.fontMetrics().averageCharWidth() * 60),
-            height + self.fontMetrics().lineSpacing() * 10,
-        )
+        height = table_height + extra + 3 * self.fontMetrics().lineSpacing()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.9))
+        self.resize(max(width, self.fontMetrics().averageCharWidth() * 60), height)
 
     def cell_text(self, row: int, block_type: str) -> str:
         item = self.table.item(row, COMPARED_TYPES.index(block_type))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -530,6 +530,7 @@ class DiagramPane(QWidget):
     def set_analysis(self, analysis: Analysis, selected_row: int) -> None:
         self.diagram.set_analysis(analysis, selected_row)
         self._choose_orientation()
+        self._reveal_selected()
 
     def set_mask(self, mask: AnswerMask) -> None:
         self.diagram.set_mask(mask)
@@ -537,10 +538,26 @@ class DiagramPane(QWidget):
 
     def set_selected_row(self, row: int) -> None:
         self.diagram.set_selected_row(row)
+        self._reveal_selected()
+
+    def _reveal_selected(self) -> None:
+        """Scroll the selected block's box into view (a long stack, large text)."""
+        try:
+            box = self.diagram.node_rect(self.diagram.selected_row)
+        except KeyError:
+            return
+        self.scroll.ensureVisible(
+            int(box.center().x()),
+            int(box.center().y()),
+            int(box.width() / 2) + self.fontMetrics().lineSpacing(),
+            int(box.height() / 2) + self.fontMetrics().lineSpacing(),
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._choose_orientation()
+        # Once the scroll area has taken the new size.
+        QTimer.singleShot(0, self, self._reveal_selected)
 
     def _choose_orientation(self) -> None:
         """Across when it fits the width (or fits better than downwards)."""

@@ -238,6 +238,14 @@ class ExerciseController(QObject):
             window.tabifyDockWidget(window.parameters_dock, self.dock)
         self.dock.show()
         self.dock.raise_()
+        if window.dockWidgetArea(window.shapes_dock) == window.dockWidgetArea(self.dock):
+            # The questions get most of the height; the panes below stay in view.
+            height = window.height()
+            window.resizeDocks(
+                [self.dock, window.shapes_dock],
+                [int(height * 0.6), int(height * 0.25)],
+                Qt.Orientation.Vertical,
+            )
         self.show_part(0)
         self.sig_mode_changed.emit(True)
         first = self.pane.rows[0].answer if self.pane.rows else self.pane

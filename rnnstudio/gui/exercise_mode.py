@@ -14,9 +14,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QKeySequence,
     QPageSize,
@@ -57,6 +67,7 @@ from rnnstudio.core.exercises import (
     local,
 )
 
+from .flow_layout import FlowLayout
 from .i18n import current_language
 from .theme import ERROR_BACKGROUND, ERROR_COLOR, WARNING_BACKGROUND, WARNING_COLOR
 
@@ -467,7 +478,17 @@ class ExercisePane(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self._grid_host)
+        # The statement and the questions scroll together; Check and the score stay in view.
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.title)
+        page_layout.addWidget(self.instructions)
+        page_layout.addLayout(part_row)
+        page_layout.addWidget(self._grid_host, 1)
+        scroll.setWidget(page)
+        self._fit_pending = False
+        scroll.viewport().installEventFilter(self)
         self.scroll = scroll
 
         self.student_label = QLabel()
@@ -494,10 +515,10 @@ class ExercisePane(QWidget):
         score_font.setBold(True)
         self.score.setFont(score_font)
         self.score.setWordWrap(True)
-        buttons = QHBoxLayout()
+        # The buttons wrap onto two lines when the pane is narrow or the text large.
+        buttons = FlowLayout()
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.report_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.leave_button)
         shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -505,9 +526,6 @@ class ExercisePane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.instructions)
-        layout.addLayout(part_row)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.score)
         layout.addLayout(student_row)
@@ -519,7 +537,8 @@ class ExercisePane(QWidget):
     def retranslate(self) -> None:
         """Every text in the window's language (the questions and explanations too)."""
         self.part_label.setText(translate("ExercisePane", "Part:"))
-        self.student_label.setText(translate("ExercisePane", "Your name (for the report):"))
+        self.student_label.setText(translate("ExercisePane", "Your name:"))
+        self.student.setToolTip(translate("ExercisePane", "Written at the top of the report"))
         self.check_button.setText(translate("ExercisePane", "Check"))
         self.check_button.setToolTip(
             translate("ExercisePane", "Check every answer of this part (Ctrl+Return)")
@@ -593,6 +612,7 @@ class ExercisePane(QWidget):
             row.answer.setText(answer)
             row.answer.blockSignals(False)
         self._show_texts()
+        self._fit_page()
 
     def _build_rows(self, questions: tuple[Question, ...]) -> None:
         for row in self.rows:
@@ -600,13 +620,13 @@ class ExercisePane(QWidget):
                 self._grid.removeWidget(widget)
                 widget.deleteLater()
         self.rows = []
-        answer_width = self.fontMetrics().horizontalAdvance("[64, 64, 64]") * 2
+        answer_width = self.fontMetrics().horizontalAdvance("[64, 64, 64]")
         for index, _question in enumerate(questions):
             number = QLabel(f"{index + 1}.")
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             label = QLabel()
             label.setWordWrap(True)
-            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             answer = QLineEdit()
             answer.setObjectName(f"exercise_answer_{index}")
             answer.setMinimumWidth(answer_width)
@@ -617,7 +637,7 @@ class ExercisePane(QWidget):
             label.setBuddy(answer)
             mark = QLabel()
             mark.setObjectName(f"exercise_mark_{index}")
-            mark.setMinimumWidth(self.fontMetrics().horizontalAdvance("✖ incorrecto") + 12)
+            mark.setMinimumWidth(self._mark_width())
             explanation = QLabel()
             explanation.setObjectName(f"exercise_explanation_{index}")
             explanation.setWordWrap(True)
@@ -636,6 +656,15 @@ class ExercisePane(QWidget):
         self._grid.setRowStretch(2 * len(questions), 1)
         if self.rows:
             self.setTabOrder(self.rows[-1].answer, self.student)
+
+    def _mark_width(self) -> int:
+        """Room for the longest mark in bold."""
+        font = QFont(self.font())
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        marks = (mark_text(Verdict(ok, ok, "", ""), True) for ok in (True, False))
+        extra = translate("ExercisePane", "? unreadable"), translate("ExercisePane", "not checked")
+        return max(metrics.horizontalAdvance(text) for text in (*marks, *extra)) + 8
 
     def show_marks(self) -> None:
         """Each checked answer marked right or wrong, with the explanation, and the score."""
@@ -664,6 +693,7 @@ class ExercisePane(QWidget):
             row.explanation.setStyleSheet(f"color: {color};")
             row.explanation.setVisible(not verdict.correct)
         self._show_score()
+        self._fit_page()
 
     def _show_score(self) -> None:
         session = self._session
@@ -685,6 +715,45 @@ class ExercisePane(QWidget):
                 parts=len(session.exercise.parts),
             )
         self.score.setText(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_page()
+        return False
+
+    def _fit_page(self) -> None:
+        """Soon (once the layout has taken in the new texts): see _fit_page_now."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_page_now)
+
+    def _fit_page_now(self) -> None:
+        """Give each wrapped text the height its lines need at the page's width, so the
+        questions scroll instead of being squeezed (a scroll area does not reliably ask
+        wrapped labels how tall they are)."""
+        self._fit_pending = False
+        width = self.scroll.viewport().width()
+        if width <= 0:
+            return
+        grid_margins = self._grid.contentsMargins()
+        number_width = max((row.number.sizeHint().width() for row in self.rows), default=0)
+        indent = number_width + self._grid.horizontalSpacing() + grid_margins.left()
+        spacing = self._grid.horizontalSpacing()
+        answer_width = max((row.answer.minimumWidth() for row in self.rows), default=0)
+        mark_width = max((row.mark.minimumWidth() for row in self.rows), default=0)
+        question = width - indent - answer_width - mark_width - 2 * spacing - grid_margins.right()
+        texts = [(self.title, width), (self.instructions, width)]
+        texts += [(row.question, question) for row in self.rows]
+        texts += [(row.explanation, width - indent - grid_margins.right()) for row in self.rows]
+        for label, available in texts:
+            if available <= 0:
+                continue
+            box = label.fontMetrics().boundingRect(
+                0, 0, available, 1_000_000, int(Qt.TextFlag.TextWordWrap), label.text()
+            )
+            height = box.height() + 2 * label.margin() if label.text() else 0
+            if label.minimumHeight() != height:
+                label.setMinimumHeight(height)
 
     def answer_texts(self) -> list[str]:
         return [row.answer.text() for row in self.rows]

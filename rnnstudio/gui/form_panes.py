@@ -93,9 +93,19 @@ class InputPane(QWidget):
         super().resizeEvent(event)
 
     def _strip_width(self) -> int:
-        # All four fields and the tensor line side by side.
-        text_width = self.fontMetrics().horizontalAdvance("x" * 60)
-        return self.fontMetrics().averageCharWidth() * 48 + text_width
+        """All four fields and the tensor line side by side, as wide as they ask to be (any
+        text size, any language)."""
+        form = self.form
+        fields = sum(
+            form._labels[name].sizeHint().width() + form.editor(name).sizeHint().width()
+            for name in form.fields
+        )
+        grid = form.layout()
+        gaps = grid.horizontalSpacing() * 2 * len(form.fields) if grid is not None else 0
+        margins = self._layout.contentsMargins()
+        text = max(self.tensor_line.sizeHint().width(), self.fontMetrics().averageCharWidth() * 40)
+        spacing = self.fontMetrics().averageCharWidth() * 3 + 2 * max(self._layout.spacing(), 0)
+        return fields + gaps + spacing + text + margins.left() + margins.right()
 
     def set_analysis(self, analysis: Analysis, *, keep_rejections: bool = False) -> None:
         """`keep_rejections`: the user is typing here; refused text stays until fixed."""
@@ -146,7 +156,8 @@ class BlockPropertiesPane(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A narrow pane (or large text) scrolls sideways rather than cutting the form.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)

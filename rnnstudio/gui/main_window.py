@@ -36,6 +36,7 @@ from .form_panes import BlockPropertiesPane, InputPane
 from .i18n import current_language
 from .model_pane import ModelPane
 from .parameters_pane import ParametersPane
+from .projector import text_scale
 from .run_pane import RunPane
 from .shapes_pane import ShapesPane
 from .stack_pane import StackPane
@@ -330,14 +331,17 @@ class MainWindow(QMainWindow):
 
     def _apply_default_sizes(self) -> None:
         width, height = max(self.width(), 800), max(self.height(), 500)
-        left_width = min(max(int(width * 0.3), 400), 560)
+        # Large text (the projector zoom) needs a wider left column, and tabs sooner.
+        scale = text_scale()
+        left_width = min(max(int(width * 0.3), int(400 * scale)), int(560 * scale))
+        left_width = min(left_width, int(width * 0.45))
         right_width = width - left_width
         self.resizeDocks(
             [self.stack_dock, self.parameters_dock],
             [left_width, right_width],
             Qt.Orientation.Horizontal,
         )
-        if width < _SIDE_BY_SIDE_WIDTH:
+        if width < _SIDE_BY_SIDE_WIDTH * scale:
             # A laptop screen: the tree and the printout each get the full width, as tabs.
             self.tabifyDockWidget(self.parameters_dock, self.model_dock)
             # The Run pane's plots need the whole height: Shapes and the panes tabbed with
@@ -364,19 +368,25 @@ class MainWindow(QMainWindow):
         input_height = self.input_dock.sizeHint().height()
         self.resizeDocks([self.input_dock], [input_height], Qt.Orientation.Vertical)
         body = height - input_height
-        stack_height = min(max(int(body * 0.3), 200), 320)
+        stack_height = min(max(int(body * 0.3), int(200 * scale)), int(320 * scale), body // 2)
         self.resizeDocks(
             [self.stack_dock, self.properties_dock],
             [stack_height, body - stack_height],
             Qt.Orientation.Vertical,
         )
         shapes_height = min(max(self.shapes_pane.preferred_height(), int(body * 0.3)), body // 2)
-        if width >= _SIDE_BY_SIDE_WIDTH:
+        if width >= _SIDE_BY_SIDE_WIDTH * scale:
             shapes_height = max(shapes_height, int(body * 0.62))  # room for the Run pane
         self.resizeDocks(
             [self.parameters_dock, self.shapes_dock],
             [body - shapes_height, shapes_height],
             Qt.Orientation.Vertical,
+        )
+        # Moving docks into tabs above shifted the columns: the left one's width again.
+        self.resizeDocks(
+            [self.stack_dock, self.parameters_dock],
+            [left_width, right_width],
+            Qt.Orientation.Horizontal,
         )
 
     def reset_layout(self) -> None:

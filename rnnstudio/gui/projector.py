@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 from rnnstudio.plots import style as plot_style
 
@@ -29,6 +29,12 @@ CURSOR_WIDTH_KEY = "cursor_width"
 PRESENTER_SCALE = 2.0
 PRESENTER_CURSOR_WIDTH = 4.0
 _PALETTE_PROPERTY = "rnnstudio_palette_before_presenter"
+# Where appearance.apply_font_scale keeps the size that scale 1 means.
+_BASE_SIZE_PROPERTY = "rnnstudio_base_point_size"
+# Narrower than this many pixels per unit of text scale, the window's panes go into tabs.
+SIDE_BY_SIDE_WIDTH = 1600
+# A pane may need at most this part of the screen's width before it scrolls instead.
+PANE_SHARE_OF_SCREEN = 0.4
 
 
 def clamp_scale(scale: float) -> float:
@@ -55,6 +61,18 @@ def open_figures() -> list[Any]:
     return figures
 
 
+def text_scale() -> float:
+    """How large the application's text is now, against the classroom base size."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return 1.0
+    base = app.property(_BASE_SIZE_PROPERTY)
+    size = app.font().pointSizeF()
+    if not isinstance(base, float) or base <= 0 or size <= 0:
+        return 1.0
+    return size / base
+
+
 def scale_everything(scale: float) -> float:
     """Qt's fonts and the plots' texts at `scale`; returns the scale applied."""
     scale = clamp_scale(scale)
@@ -66,6 +84,42 @@ def scale_everything(scale: float) -> float:
         plot_style.scale_figure_fonts(figure, scale)
     plot_style.set_font_scale(scale)
     return scale
+
+
+def fit_docks_to_screen(window: QMainWindow) -> list[QDockWidget]:
+    """Put a pane whose contents would need too much of the screen in a scroll area.
+
+    Large text makes a row of buttons or a toolbar wider (or a column of controls taller)
+    than a pane can be; without this, the window would grow past the screen's edge.
+    Returns the docks that now scroll.
+    """
+    screen = window.screen()
+    if screen is None:
+        return []
+    available = screen.availableGeometry()
+    width_limit = available.width() * PANE_SHARE_OF_SCREEN
+    height_limit = available.height() * PANE_SHARE_OF_SCREEN
+    wrapped = []
+    for dock in window.findChildren(QDockWidget):
+        content = dock.widget()
+        if content is None or isinstance(content, QScrollArea):
+            continue
+        # As a layout sees it: a minimum set on the widget wins over its hint.
+        hint = content.minimumSizeHint()
+        width = content.minimumWidth() or hint.width()
+        height = content.minimumHeight() or hint.height()
+        if width <= width_limit and height <= height_limit:
+            continue
+        area = QScrollArea()
+        area.setObjectName(f"{dock.objectName()}_scroll")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        dock.setWidget(area)
+        area.setWidget(content)
+        content.show()
+        wrapped.append(dock)
+    return wrapped
 
 
 def cursor_width(settings: QSettings | None = None) -> float:
@@ -176,6 +230,10 @@ class Projector(QObject):
         plot_style.set_font_scale(self._scale)
         if self.action_presenter.isChecked():
             apply_presenter_look(True, settings)
+        if self._scale > 1.0 and isinstance(window, QMainWindow):
+            # The start-up applied a large scale before the panes were made: keep them on
+            # screen before the window takes its size.
+            fit_docks_to_screen(window)
         self.retranslate()
 
     def _action(self, name: str, keys: list[QKeySequence], slot: Any) -> QAction:
@@ -217,8 +275,15 @@ class Projector(QObject):
 
     def set_scale(self, scale: float) -> float:
         """Every text at `scale` × the classroom base size (80% to 250%), remembered."""
+        compact_before = self._compact()
         scale = scale_everything(scale)
         self._scale = scale
+        if self._compact() != compact_before:
+            # Side by side no longer fits (or fits again): the window's arrangement for it.
+            arrange = getattr(self.window, "_apply_default_sizes", None)
+            if callable(arrange):
+                arrange()
+        self._fit_later()
         preferences.set_font_scale(scale, self.settings)
         self.action_zoom_in.setEnabled(scale < ZOOM_STEPS[-1] - 1e-6)
         self.action_zoom_out.setEnabled(scale > ZOOM_STEPS[0] + 1e-6)
@@ -249,4 +314,17 @@ class Projector(QObject):
         # The Preferences dialog scaled Qt's fonts; the plots follow, and the zoom too.
         if abs(scale - self._scale) > 1e-6:
             self._scale = scale_everything(scale)
+            self._fit_later()
             self.sig_scale_changed.emit(self._scale)
+
+    def _compact(self) -> bool:
+        return self.window.width() < SIDE_BY_SIDE_WIDTH * text_scale()
+
+    def _fit_later(self) -> None:
+        """After Qt has given every widget its new font: keep the panes on screen."""
+        # The projector as the timer's context: a window closed meanwhile is left alone.
+        QTimer.singleShot(0, self, self._fit_now)
+
+    def _fit_now(self) -> None:
+        if isinstance(self.window, QMainWindow):
+            fit_docks_to_screen(self.window)

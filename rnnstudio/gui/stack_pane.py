@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QListView,
     QSizePolicy,
     QToolButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from rnnstudio.core.analysis import Analysis, Stage
 
+from .flow_layout import FlowLayout
 from .i18n import current_language
 from .texts import block_line
 from .theme import mark_icon
@@ -168,7 +168,8 @@ class StackPane(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
 
         self.buttons: dict[str, QToolButton] = {}
-        add_row, edit_row = QHBoxLayout(), QHBoxLayout()
+        # The rows wrap onto more lines when the pane is narrow or the text large.
+        add_row, edit_row = FlowLayout(), FlowLayout()
         for action in add_actions:
             self._add_button(add_row, action)
         for action in edit_actions:
@@ -182,7 +183,7 @@ class StackPane(QWidget):
         layout.addLayout(add_row)
         layout.addLayout(edit_row)
 
-    def _add_button(self, row: QHBoxLayout, action: QAction) -> None:
+    def _add_button(self, row: FlowLayout, action: QAction) -> None:
         button = QToolButton()
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

@@ -224,7 +224,7 @@ def test_compare_shows_rnn_gru_and_lstm_as_torch_builds_them(window: MainWindow)
         y, *states = _torch_states(module, x)
         expected_state = f"h_n {_shape_text(states[0].shape)}"
         if kind == "lstm":
-            expected_state = f"({expected_state}, c_n {_shape_text(states[1].shape)})"
+            expected_state = f"({expected_state},\n c_n {_shape_text(states[1].shape)})"
         assert rows["State returned with y"][column] == expected_state
         assert rows["What rnn1 passes on"][column] == f"[batch=3, hidden={y.shape[2]}]"
         assert rows["Output of the model"][column] == "[3, 5]"
