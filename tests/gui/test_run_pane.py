@@ -24,7 +24,7 @@ from rnnstudio.core.project_io import load_project, updated
 from rnnstudio.core.run_output import csv_file_count, run_arrays
 from rnnstudio.core.run_plan import plan_run, run_project
 from rnnstudio.core.signals import SineSignal, make_input
-from rnnstudio.core.spec import InputSpec, Project, RNNBlock
+from rnnstudio.core.spec import GRUBlock, InputSpec, LinearBlock, LSTMBlock, Project, RNNBlock
 from rnnstudio.core.trace import estimate_run_bytes, trace
 from rnnstudio.gui.dialogs import UnsavedChoice
 from rnnstudio.gui.main_window import MainWindow
@@ -534,3 +534,53 @@ def test_export_writes_the_arrays_of_the_shown_run(
     run_dialogs.npz_path = tmp_path / "missing-folder" / "run.npz"
     pane.action_export_npz.trigger()
     assert "Cannot write" in pane.message and "Choose another place" in pane.message
+
+
+STACKS = {
+    "lstm, both directions": (
+        LSTMBlock(name="lstm", hidden_size=5, num_layers=2, bidirectional=True),
+        LinearBlock(name="fc", out_features=3),
+    ),
+    "gru, last step": (GRUBlock(name="gru", hidden_size=4, output="last_step"),),
+    "relu rnn": (RNNBlock(name="rnn", hidden_size=6, nonlinearity="relu"),),
+    "lstm projected": (LSTMBlock(name="lstm", hidden_size=6, proj_size=2),),
+    "no recurrent block": (LinearBlock(name="fc", out_features=3),),
+}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_kind_of_stack_is_shown(qtbot, window: MainWindow, stack: str) -> None:
+    pane = pane_of(window)
+    project = Project(
+        name="kinds",
+        input=InputSpec(features=3, batch=2, seq_len=5, signal=SineSignal()),
+        blocks=STACKS[stack],
+    )
+    window.document.replace(project)
+    pane.batch_spin.setValue(1)
+    wait_for_current_result(qtbot, window)
+    _model, expected = expected_trace(project)
+    if not expected.recurrent:
+        assert pane.shown_block is None and "No recurrent block" in pane.block_label.text()
+        assert pane.output_view.mode == "heatmap"  # [batch, time, features] per step
+        return
+    block = next(iter(expected.recurrent))
+    states = expected.recurrent[block]
+    layers, directions = states.num_layers, states.directions
+    assert pane.shown_block == block
+    assert len(pane.hidden_view.panels) == layers * directions
+    pane.scrubber.set_step(2)
+    for band in range(layers * directions):
+        layer, direction = divmod(band, directions)
+        np.testing.assert_allclose(
+            pane.step_view.state_values(band),
+            states.hidden[layer, direction, 1, 2].numpy(),
+            rtol=1e-6,
+            atol=1e-7,
+        )
+    if states.kind == "rnn":
+        terms = pane.shown_terms
+        np.testing.assert_allclose(terms.h, states.hidden[0, 0, 1, 2, :3].double(), atol=1e-6)
+    else:
+        assert pane.shown_terms is None and "gates" in pane.equation_label.text()
+    assert "failed" not in pane.message and "cannot" not in pane.message
