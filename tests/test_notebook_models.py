@@ -73,6 +73,34 @@ class RNN_alumno(torch.nn.Module):
         return x2, h2
 
 
+class Memoria_rnn(torch.nn.Module):
+    """The training lab's memory examples, written as the notebook writes RNN_clas."""
+
+    def __init__(self, hidden_size=32):
+        super().__init__()
+        self.rnn1 = torch.nn.RNN(1, hidden_size, batch_first=True)
+        self.fc = torch.nn.Linear(hidden_size, 2)
+
+    def forward(self, x):
+        x, _h = self.rnn1(x)
+        o_fc = self.fc(x[:, -1])
+        o_fc_prob = torch.softmax(o_fc, 1)
+        return o_fc_prob, o_fc_prob
+
+
+class Memoria_lstm(torch.nn.Module):
+    def __init__(self, hidden_size=32):
+        super().__init__()
+        self.lstm1 = torch.nn.LSTM(1, hidden_size, batch_first=True)
+        self.fc = torch.nn.Linear(hidden_size, 2)
+
+    def forward(self, x):
+        x, _h = self.lstm1(x)
+        o_fc = self.fc(x[:, -1])
+        o_fc_prob = torch.softmax(o_fc, 1)
+        return o_fc_prob, o_fc_prob
+
+
 # example name -> the hand-written module with the notebook's sizes
 HAND_WRITTEN = {
     "ejemplo_a": lambda: SimpleRNN(2, 24, 3),
@@ -81,6 +109,8 @@ HAND_WRITTEN = {
     "rnn_clas": lambda: RNN_clas(2, 40, 2, 5),
     "rnn_clas_por_paso": lambda: RNN_clas_por_paso(2, 3, 2, 5),
     "rnn_alumno": lambda: RNN_alumno(3, 5, 1, 2, 3),
+    "memoria_rnn": Memoria_rnn,
+    "memoria_lstm": Memoria_lstm,
 }
 
 

@@ -291,19 +291,30 @@ TASKS: dict[str, Task] = {
             title={"en": "Remember the first step", "es": "Recordar el primer paso"},
             description={
                 "en": "The first step is -1 or +1 and decides the class; the seq_len - 1 steps "
-                "after it are noise. The loss is measured at the end, so the gradient must "
-                "travel back through every step to reach the first one: plot it over time to "
-                "see how fast it vanishes, and shorten seq_len to see when a network learns.",
+                f"after it are noise (standard deviation {MEMORY_NOISE:g}). The loss is measured "
+                "at the end, so the gradient must travel back through every step to reach the "
+                "first one. In a tanh RNN it shrinks at every step and has all but vanished "
+                "after 100 (see the gradients over time): the RNN stays near chance. An LSTM "
+                "whose forget gates start near 1 (forget bias 5) keeps its cell state, and the "
+                "gradient with it: it learns in a few epochs. Shorten seq_len to 30 and the RNN "
+                "learns too.",
                 "es": "El primer paso vale -1 o +1 y decide la clase; los seq_len - 1 pasos "
-                "siguientes son ruido. La pérdida se mide al final, así que el gradiente debe "
-                "recorrer todos los pasos hasta llegar al primero: grafíquelo en el tiempo para "
-                "ver cuán rápido se desvanece, y acorte seq_len para ver cuándo la red aprende.",
+                f"siguientes son ruido (desviación estándar {MEMORY_NOISE:g}). La pérdida se mide "
+                "al final, así que el gradiente debe recorrer todos los pasos hasta llegar al "
+                "primero. En una RNN tanh se achica en cada paso y tras 100 casi desaparece "
+                "(vea los gradientes en el tiempo): la RNN queda cerca del azar. Una LSTM cuyas "
+                "compuertas de olvido empiezan cerca de 1 (forget bias 5) conserva su estado de "
+                "celda, y con él el gradiente: aprende en pocas épocas. Acorte seq_len a 30 y "
+                "la RNN también aprende.",
             },
-            epochs=15,
+            # Enough for an LSTM (1 to 3 epochs); a tanh RNN stays near chance over them.
+            epochs=10,
             learning_rate=0.005,
             batch_size=32,
             clip_grad_norm=1.0,
-            forget_bias=1.0,
+            # Memory for about e**5 = 150 steps: the chrono initialisation's log(T) for T=100
+            # (Tallec and Ollivier, 2018); Keras's 1 keeps 73% a step, 1e-14 after 100 steps.
+            forget_bias=5.0,
             generate=_memory,
         ),
         Task(
