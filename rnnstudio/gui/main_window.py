@@ -42,6 +42,7 @@ from .shapes_pane import ShapesPane
 from .stack_pane import StackPane
 from .texts import count_text, type_title
 from .theme import error_color, warning_color
+from .training_pane import TrainingPane
 
 APPLICATION_TITLE = "RNN Studio"
 MAX_RECENT_FILES = 8
@@ -213,6 +214,9 @@ class MainWindow(QMainWindow):
         self.run_pane = RunPane(
             self.document, dialogs=lambda: self.dialogs, settings=self.settings, parent=self
         )
+        # Training (issue 8): its weights before and after reach the Run pane.
+        self.training_pane = TrainingPane(self.document, parent=self)
+        self.training_pane.sig_weights_changed.connect(self.run_pane.set_training_weights)
 
         self.input_dock = self._dock(self.tr("Input"), "dock_input", self.input_pane)
         self.stack_dock = self._dock(self.tr("Stack"), "dock_stack", self.stack_pane)
@@ -225,6 +229,7 @@ class MainWindow(QMainWindow):
         self.model_dock = self._dock(self.tr("Model"), "dock_model", self.model_pane)
         self.shapes_dock = self._dock(self.tr("Shapes"), "dock_shapes", self.shapes_pane)
         self.run_dock = self._dock(self.tr("Run"), "dock_run", self.run_pane)
+        self.training_dock = self._dock(self.tr("Training"), "dock_training", self.training_pane)
         self.docks = (
             self.input_dock,
             self.stack_dock,
@@ -233,6 +238,7 @@ class MainWindow(QMainWindow):
             self.model_dock,
             self.shapes_dock,
             self.run_dock,
+            self.training_dock,
         )
         self.setDockNestingEnabled(True)
         self.setDockOptions(
@@ -326,6 +332,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.parameters_dock, self.shapes_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.parameters_dock, self.model_dock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.parameters_dock, self.run_dock)
+        self.tabifyDockWidget(self.run_dock, self.training_dock)
         for dock in self.docks:
             dock.show()
 
@@ -353,6 +360,7 @@ class MainWindow(QMainWindow):
             self.removeDockWidget(self.run_dock)
             self.tabifyDockWidget(self.parameters_dock, self.run_dock)
             self.run_dock.show()
+            self._follow_run_dock()
             self.parameters_dock.raise_()
         else:
             self.resizeDocks(
@@ -364,6 +372,7 @@ class MainWindow(QMainWindow):
             self.removeDockWidget(self.run_dock)
             self.tabifyDockWidget(self.shapes_dock, self.run_dock)
             self.run_dock.show()
+            self._follow_run_dock()
             self.shapes_dock.raise_()
         input_height = self.input_dock.sizeHint().height()
         self.resizeDocks([self.input_dock], [input_height], Qt.Orientation.Vertical)
@@ -388,6 +397,12 @@ class MainWindow(QMainWindow):
             [left_width, right_width],
             Qt.Orientation.Horizontal,
         )
+
+    def _follow_run_dock(self) -> None:
+        """The Training pane sits in a tab beside the Run pane, wherever that goes."""
+        self.removeDockWidget(self.training_dock)
+        self.tabifyDockWidget(self.run_dock, self.training_dock)
+        self.training_dock.show()
 
     def reset_layout(self) -> None:
         self._arrange_default_layout()
@@ -819,6 +834,7 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.run_pane.shutdown()
+        self.training_pane.shutdown()
         event.accept()
 
 
