@@ -61,6 +61,8 @@ from rnnstudio.plots.step import StepFigure
 from .dialogs import Dialogs
 from .document import Document
 from .forms import FieldForm, PathEditor, messages_html
+from .i18n import current_language
+from .i18n import notifier as language_notifier
 from .run_worker import CANCELLED, FAILED, FINISHED, RUNNING, RunController, RunRequest
 from .scrubber import TimeScrubber
 from .settings import memory_budget, notifier
@@ -180,6 +182,7 @@ class RunPane(QWidget):
         self.controller.sig_result_changed.connect(self._on_controller_result_changed)
         self.document.sig_analysis_changed.connect(self._on_document_analysis_changed)
         notifier().sig_memory_budget_changed.connect(self._on_settings_memory_budget_changed)
+        language_notifier().sig_language_changed.connect(self._on_language_changed)
         self._on_document_analysis_changed(self.document.analysis)
 
     # --- construction -----------------------------------------------------------------------------
@@ -565,6 +568,13 @@ class RunPane(QWidget):
         metrics = self.fontMetrics()
         return QSize(metrics.averageCharWidth() * 40, metrics.lineSpacing() * 14)
 
+    def sizeHint(self) -> QSize:
+        """The same whichever way the parts are arranged: the pane takes the room the window
+        gives it and arranges itself to fit (a hint that grew with a one-line arrangement
+        would make the window take room from the other panes)."""
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 90, metrics.lineSpacing() * 30)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_layout()
@@ -580,7 +590,7 @@ class RunPane(QWidget):
         bars; otherwise under them."""
         size = self.step_panel.size()
         table = self.equation_label.sizeHint().width()
-        bars = self.fontMetrics().averageCharWidth() * 45
+        bars = self.fontMetrics().averageCharWidth() * 32
         wide = size.width() >= table + bars and size.width() > size.height()
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self._side_split.orientation() != orientation:
@@ -702,6 +712,10 @@ class RunPane(QWidget):
     def _on_plan_timer_timeout(self) -> None:
         self._plan_and_start(requested=False)
 
+    def _on_language_changed(self, _lang: str) -> None:
+        # The plots' labels and the core's warnings in the new language (issue 7).
+        self._show_result()
+
     def _on_settings_memory_budget_changed(self, _budget: int) -> None:
         self._plan_timer.start()
 
@@ -730,7 +744,7 @@ class RunPane(QWidget):
             self.controller.cancel()
             self._refusal = self.tr(
                 "The model cannot run: {problem} Fix it in Block properties or Input."
-            ).format(problem=_sentence(analysis.first_error.message))
+            ).format(problem=_sentence(analysis.first_error.text(current_language())))
             self._set_message("error", self._with_stale_note(self._refusal))
             self._update_buttons()
             return
@@ -898,6 +912,9 @@ class RunPane(QWidget):
         result = self._result
         if result is None:
             return
+        lang = current_language()
+        for view in (self.hidden_view, self.output_view, self.step_view):
+            view.lang = lang  # plot labels in the window's language
         block = self._choose_block(result)
         self._shown_block = block
         self._show_output(result)
@@ -922,7 +939,7 @@ class RunPane(QWidget):
         # What the core warns about this block (e.g. h_n read as [batch, time, ...]), and the
         # item shown when the block sees another batch than the input.
         notes = [
-            ("warning", problem.message)
+            ("warning", problem.text(current_language()))
             for problem in analyze(result.project).stage(block).warnings
         ]
         if item != self.batch_spin.value():
@@ -962,9 +979,11 @@ class RunPane(QWidget):
             if problem.code == "softmax_axis"
         ]
         self.output_warning.setText(
-            messages_html([("warning", problem.message) for problem in warnings])
+            messages_html([("warning", problem.text(current_language())) for problem in warnings])
         )
-        self.output_warning.setToolTip("\n".join(problem.message for problem in warnings))
+        self.output_warning.setToolTip(
+            "\n".join(problem.text(current_language()) for problem in warnings)
+        )
         self.output_warning.setVisible(bool(warnings))
         output_title = self.tr("Output")
         self.tabs.setTabText(1, f"⚠ {output_title}" if warnings else output_title)
@@ -1148,7 +1167,7 @@ class RunPane(QWidget):
         vertical = self._side_split.orientation() == Qt.Orientation.Vertical
         need = (hint.height() if vertical else hint.width()) + self._side_split.handleWidth()
         if total > 0 and sizes[1] != need:
-            shown = min(need, int(total * (0.45 if vertical else 0.55)))
+            shown = min(need, int(total * (0.4 if vertical else 0.55)))
             self._side_split.setSizes([total - shown, shown])
 
     @property
