@@ -479,3 +479,34 @@ def test_every_pane_title_is_translated_in_the_catalogue() -> None:
 def test_axis_names_are_spanish_in_describe() -> None:
     analysis = analyze(load_example("rnn_clas"))
     assert analysis.input.describe("es") == "[lote=3, tiempo=5, características=2]"
+
+
+def test_the_run_panes_plots_and_warnings_follow_the_language(
+    qtbot, window: MainWindow, english_afterwards
+) -> None:
+    from matplotlib.text import Text
+
+    from rnnstudio.plots.labels import label
+
+    pane = window.run_pane
+    window.open_example("rnn_clas_por_paso")
+    qtbot.waitUntil(
+        lambda: (
+            pane.result is not None
+            and pane.result.project == window.document.project
+            and not pane.controller.is_running
+        ),
+        timeout=60_000,
+    )
+    [warning] = window.document.analysis.warnings
+
+    def plot_texts() -> set[str]:
+        figures = (pane.hidden_view.figure, pane.output_view.figure)
+        return {text.get_text() for figure in figures for text in figure.findobj(Text)}
+
+    assert label("time_step", "en") in plot_texts()
+    assert pane.output_warning.toolTip() == warning.text("en")
+    switch_language("es")
+    assert label("time_step", "es") in plot_texts()
+    assert label("time_step", "en") not in plot_texts()
+    assert pane.output_warning.toolTip() == warning.text("es")
