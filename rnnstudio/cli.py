@@ -10,6 +10,7 @@ stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -354,6 +355,19 @@ def _positive_number(text: str) -> float:
     return value
 
 
+def _forget_bias(text: str) -> float | str:
+    """A number from -10 to 10, or "off" (torch's own initialisation)."""
+    if text == "off":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number or off, got {text!r}") from None
+    if not -10.0 <= value <= 10.0:
+        raise argparse.ArgumentTypeError(f"must be from -10 to 10, got {text!r}")
+    return value
+
+
 def _setup_train(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file",
@@ -371,6 +385,13 @@ def _setup_train(parser: argparse.ArgumentParser) -> None:
         "--clip", type=float, metavar="X", help="clip the gradient norm to X (0: off; default 1)"
     )
     parser.add_argument("--seed", type=_seed, metavar="N", help="weights and batch order (0)")
+    parser.add_argument(
+        "--forget-bias",
+        type=_forget_bias,
+        metavar="X",
+        help="LSTM forget gates start at X before training (off: torch's own; default: the "
+        "task's, 5 for memory, else 1)",
+    )
     parser.add_argument(
         "--seq-len", type=_positive, metavar="N", help="length of the task's sequences"
     )
@@ -414,7 +435,10 @@ def _run_train(args: argparse.Namespace) -> int:
         optimizer=args.optimizer,
         clip_grad_norm=args.clip,
         seed=args.seed,
+        forget_bias=args.forget_bias if args.forget_bias != "off" else None,
     )
+    if args.forget_bias == "off":
+        settings = dataclasses.replace(settings, forget_bias=None)
     prepare(project, task, settings=settings)  # a stack that does not fit stops here
     if not args.json:
         print(

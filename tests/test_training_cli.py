@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import torch
 
 from rnnstudio.cli import main
@@ -164,3 +165,30 @@ def test_a_diverging_run_exits_1_with_advice(tmp_path, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)["status"] == "diverged"
     assert "Lower the learning rate" in captured.err
+
+
+def test_forget_bias_option_reaches_the_lstm_and_off_is_torch_init(tmp_path, capsys):
+    data = {
+        **MEMORY_PROJECT,
+        "blocks": [
+            {"type": "lstm", "name": "lstm1", "hidden_size": 3, "output": "last_step"},
+            {"type": "linear", "name": "fc", "out_features": 2},
+        ],
+    }
+    path = _write(tmp_path, data)
+    biases = {}
+    for value, expected in (("2.5", 2.5), ("off", None), (None, TASKS["memory"].forget_bias)):
+        out = tmp_path / f"{value}.safetensors"
+        option = ["--forget-bias", value] if value is not None else []
+        args = ["train", str(path), *FAST, "--epochs", "1", "--json", "--out", str(out), *option]
+        assert main(args) == 0
+        assert json.loads(capsys.readouterr().out)["settings"]["forget_bias"] == expected
+        biases[value] = read_weights(out)[0]["lstm1.bias_ih_l0"]
+    # One epoch moves the biases a little: the starting point shows through.
+    assert abs(biases["2.5"][3:6].mean() - 2.5) < 0.5
+    assert abs(biases[None][3:6].mean() - 5.0) < 0.5
+    assert biases["off"][3:6].abs().max() < 1.5  # torch draws them within ±1/sqrt(3), then a step
+    with pytest.raises(SystemExit) as exit_info:  # argparse's usage error
+        main(["train", str(path), "--task", "memory", "--forget-bias", "big"])
+    assert exit_info.value.code == 2
+    assert "must be a number or off, got 'big'" in capsys.readouterr().err
