@@ -14,7 +14,16 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from rnnstudio.plots import style as plot_style
 
@@ -119,6 +128,11 @@ def fit_docks_to_screen(window: QMainWindow) -> list[QDockWidget]:
         area.setWidget(content)
         content.show()
         wrapped.append(dock)
+    bar = window.statusBar()
+    if bar.minimumSizeHint().width() > available.width():
+        # The status line's texts may be cut short, rather than the window pass the screen.
+        for label in bar.findChildren(QLabel):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
     return wrapped
 
 

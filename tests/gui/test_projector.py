@@ -164,3 +164,27 @@ def test_the_preferences_dialog_scale_reaches_the_plots(window, normal_size_afte
     assert texts[0].get_fontsize() == pytest.approx(size * 2.0)
     assert window.classroom.projector.scale == 2.0
     canvas.close()
+
+
+def test_panes_too_wide_for_the_screen_scroll_instead(qtbot, window: MainWindow) -> None:
+    """Large text can make a pane (or the status line) wider than the screen: it scrolls (or
+    is cut short) so that the window stays on the screen."""
+    from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea
+
+    from rnnstudio.gui.projector import fit_docks_to_screen
+
+    screen = window.screen().availableGeometry()
+    wide = QLabel("x" * 20 + " " + "W" * 400)
+    wide.setObjectName("too_wide")
+    dock = QDockWidget("wide", window)
+    dock.setObjectName("dock_too_wide")
+    dock.setWidget(wide)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    status = QLabel("status " * 200)
+    window.statusBar().addPermanentWidget(status)
+    assert window.minimumSizeHint().width() > screen.width()
+    wrapped = fit_docks_to_screen(window)
+    assert dock in wrapped
+    assert isinstance(dock.widget(), QScrollArea) and dock.widget().widget() is wide
+    assert window.minimumSizeHint().width() <= screen.width()
+    assert fit_docks_to_screen(window) == []  # once is enough
