@@ -1153,7 +1153,7 @@ x/y fija el eje</translation>
     </message>
     <message>
         <source>{block} receives a batch of {count}, so the plots show its item {item}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{block} recibe un lote de {count}, así que los gráficos muestran su elemento {item}.</translation>
     </message>
     <message>
         <source>The same numbers as h_n[{layer}], torch&apos;s final state.</source>
@@ -1592,11 +1592,11 @@ x/y fija el eje</translation>
     </message>
     <message>
         <source>Off: torch&apos;s own initialisation, forget gates near 0. Each step keeps about half of an LSTM&apos;s cell state, so its memory, and the gradient back to early steps, fade within a few steps.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin ajuste: la inicialización propia de torch, con compuertas de olvido cerca de 0. Cada paso conserva cerca de la mitad del estado de celda de una LSTM, así que su memoria, y el gradiente hacia los primeros pasos, se desvanecen en pocos pasos.</translation>
     </message>
     <message>
         <source>Each step an LSTM keeps sigmoid({bias}) = {keep} of its cell state: a memory of about {steps} steps. Keras starts forget gates at 1; for a dependency T steps back, the chrono initialisation (Tallec and Ollivier, 2018) starts them near log(T). RNN and GRU blocks are not changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>En cada paso una LSTM conserva sigmoid({bias}) = {keep} de su estado de celda: una memoria de unos {steps} pasos. Keras inicia las compuertas de olvido en 1; para una dependencia de T pasos atrás, la inicialización chrono (Tallec y Ollivier, 2018) las inicia cerca de log(T). Los bloques RNN y GRU no cambian.</translation>
     </message>
     <message>
         <source>The stack must give: {requirement}</source>
@@ -1755,18 +1755,7 @@ x/y fija el eje</translation>
     </message>
 </context>
 <context>
-    <name>_ReadOnlyText</name>
-    <message>
-        <source>Copy</source>
-        <translation>Copiar</translation>
-    </message>
-    <message>
-        <source>Copy all of it to the clipboard</source>
-        <translation>Copiar todo al portapapeles</translation>
-    </message>
-</context>
-<context>
-    <name>self._parent</name>
+    <name>WeightsFileDialogs</name>
     <message>
         <source>Trained weights (*.safetensors);;All files (*)</source>
         <translation>Pesos entrenados (*.safetensors);;Todos los archivos (*)</translation>
@@ -1778,6 +1767,17 @@ x/y fija el eje</translation>
     <message>
         <source>Load trained weights</source>
         <translation>Cargar pesos entrenados</translation>
+    </message>
+</context>
+<context>
+    <name>_ReadOnlyText</name>
+    <message>
+        <source>Copy</source>
+        <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Copy all of it to the clipboard</source>
+        <translation>Copiar todo al portapapeles</translation>
     </message>
 </context>
 </TS>

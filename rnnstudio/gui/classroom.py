@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QTabBar
+from shiboken6 import isValid
 
 from rnnstudio.core.analysis import Analysis
 
@@ -234,12 +235,16 @@ class Classroom(QObject):
             stack.redoTextChanged.connect(self._on_undo_stack_redo_text_changed)
 
     def _on_undo_stack_undo_text_changed(self, text: str) -> None:
-        prefix = translate("MainWindow", "&Undo")
-        self.window.action_undo.setText(f"{prefix} {text}" if text else prefix)
+        action = self.window.action_undo
+        if isValid(action):  # the window may be going away with its undo history
+            prefix = translate("MainWindow", "&Undo")
+            action.setText(f"{prefix} {text}" if text else prefix)
 
     def _on_undo_stack_redo_text_changed(self, text: str) -> None:
-        prefix = translate("MainWindow", "&Redo")
-        self.window.action_redo.setText(f"{prefix} {text}" if text else prefix)
+        action = self.window.action_redo
+        if isValid(action):
+            prefix = translate("MainWindow", "&Redo")
+            action.setText(f"{prefix} {text}" if text else prefix)
 
     # --- following the document -----------------------------------------------------------
 

@@ -133,6 +133,90 @@ _ES: tuple[tuple[str, str], ...] = (
     (r"(?P<name>'[^']*') is not a softmax block", r"\g<name> no es un bloque softmax"),
     (r"the model has an error: ", r"el modelo tiene un error: "),
     (r", got ", r"; se recibió "),
+    # What keeps a stack from training on a task (core.tasks.fit_task).
+    (
+        r"the input has features (?P<f>\d+) but the (?P<task>\w+) task gives (?P<n>\d+) "
+        r"values? per time step \((?P<names>[^)]*)\): set input\.features to (?P<w>\d+)",
+        r"la entrada tiene features \g<f> pero la tarea \g<task> da \g<n> valor(es) por paso "
+        r"de tiempo (\g<names>): ponga input.features en \g<w>",
+    ),
+    (
+        r"the stack has no recurrent block, so nothing carries information from one time step "
+        r"to the next: add an rnn, lstm or gru block(?: before (?P<name>\w+))?",
+        r"la pila no tiene bloque recurrente, así que nada lleva información de un paso de "
+        r"tiempo al siguiente: agregue un bloque rnn, lstm o gru antes de \g<name>",
+    ),
+    (
+        r" Training would mix up the sequences of a batch with their time steps\.",
+        r" El entrenamiento mezclaría las secuencias de un lote con sus pasos de tiempo.",
+    ),
+    (
+        r"(?P<s>\w+) turns the outputs into probabilities that sum to 1, but (?P<task>\w+) is a "
+        r"regression task whose outputs are plain numbers: remove (?P=s)",
+        r"\g<s> convierte las salidas en probabilidades que suman 1, pero \g<task> es una tarea "
+        r"de regresión cuyas salidas son números sin más: quite \g<s>",
+    ),
+    (r"the task has (?P<n>\d+) classes", r"la tarea tiene \g<n> clases"),
+    (
+        r"(?P<task>\w+) needs (?P<n>\d+) values? per time step",
+        r"\g<task> necesita \g<n> valor(es) por paso de tiempo",
+    ),
+    (
+        r"(?P<b>\w+) has out_features (?P<got>\d+) but ",
+        r"\g<b> tiene out_features \g<got> pero ",
+    ),
+    (
+        r"the stack ends with (?P<b>\w+), which gives (?P<got>\d+) values per position "
+        r"\((?P<shape>[^)]*)\), but ",
+        r"la pila termina con \g<b>, que da \g<got> valores por posición (\g<shape>), pero ",
+    ),
+    (
+        r": add a Linear block with out_features (?P<n>\d+) after (?P<b>\w+)",
+        r": agregue un bloque Linear con out_features \g<n> después de \g<b>",
+    ),
+    (
+        r"(?P<s>\w+) normalises over (?P<axis>\S+) \(dim=(?P<dim>-?\d+)\), not over the classes: "
+        r"set (?P=s)\.dim to -1 so that its outputs are class probabilities\. Training is not "
+        r"affected: it uses the scores before the softmax\.",
+        r"\g<s> normaliza sobre \g<axis> (dim=\g<dim>), no sobre las clases: ponga \g<s>.dim "
+        r"en -1 para que sus salidas sean probabilidades de clase. El entrenamiento no se ve "
+        r"afectado: usa los puntajes antes del softmax.",
+    ),
+    (
+        r"(?P<b>\w+) passes on its final state \(output: (?P<o>\w+)\), laid out "
+        r"\[layers×directions, batch, \.\.\.\]; the task needs ",
+        r"\g<b> pasa su estado final (output: \g<o>), con forma "
+        r"[capas×direcciones, lote, ...]; la tarea necesita ",
+    ),
+    (r"the stack gives one output per time step", r"la pila da una salida por paso de tiempo"),
+    (r"the stack gives one output per sequence", r"la pila da una salida por secuencia"),
+    (
+        r" but (?P<task>\w+) needs one answer per sequence",
+        r" pero \g<task> necesita una respuesta por secuencia",
+    ),
+    (
+        r" but (?P<task>\w+) needs one output per time step",
+        r" pero \g<task> necesita una salida por paso de tiempo",
+    ),
+    (r"one output per time step", r"una salida por paso de tiempo"),
+    (r"one answer per sequence", r"una respuesta por secuencia"),
+    (
+        r"the stack's output (?P<shape>\[[^\]]*\]) has no batch axis: pass 3-D tensors "
+        r"\[batch, time, features\] between blocks \(set ",
+        r"la salida de la pila \g<shape> no tiene eje de lote: pase tensores de 3 dimensiones "
+        r"[lote, tiempo, características] entre bloques (ponga ",
+    ),
+    (r": set (?P<field>[\w.]+) to (?P<value>[\w-]+)", r": ponga \g<field> en \g<value>"),
+    (r"\(set (?P<field>[\w.]+) to (?P<value>[\w-]+)\)", r"(ponga \g<field> en \g<value>)"),
+    (r"per time step \(value\)", r"per time step (valor)"),
+    (r"por paso de tiempo \(value\)", r"por paso de tiempo (valor)"),
+    # Axis names inside a tensor's description: [batch=4, time=30, classes=5].
+    (r"(?<=[\[ ])batch=", r"lote="),
+    (r"(?<=[\[ ])time=", r"tiempo="),
+    (r"(?<=[\[ ])features=", r"características="),
+    (r"(?<=[\[ ])hidden=", r"oculto="),
+    (r"(?<=[\[ ])classes=", r"clases="),
+    (r"(?<=[\[ ])layers×directions=", r"capas×direcciones="),
 )
 
 _COMPILED = tuple((re.compile(pattern), replacement) for pattern, replacement in _ES)

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,8 +79,10 @@ from rnnstudio.plots.training import (
 )
 
 from .document import Document
+from .error_text import error_text
 from .forms import messages_html
 from .i18n import current_language
+from .i18n import notifier as language_notifier
 from .run_pane import PlotToolbar, duration_text
 from .training_worker import (
     CANCELLED,
@@ -107,17 +109,25 @@ class WeightsFileDialogs:
         self._parent = parent
 
     def _filter(self) -> str:
-        return self._parent.tr("Trained weights (*.safetensors);;All files (*)")
+        return QCoreApplication.translate(
+            "WeightsFileDialogs", "Trained weights (*.safetensors);;All files (*)"
+        )
 
     def ask_save_weights_path(self, suggestion: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(
-            self._parent, self._parent.tr("Save the trained weights"), suggestion, self._filter()
+            self._parent,
+            QCoreApplication.translate("WeightsFileDialogs", "Save the trained weights"),
+            suggestion,
+            self._filter(),
         )
         return Path(path) if path else None
 
     def ask_open_weights_path(self, suggestion: str) -> Path | None:
         path, _filter = QFileDialog.getOpenFileName(
-            self._parent, self._parent.tr("Load trained weights"), suggestion, self._filter()
+            self._parent,
+            QCoreApplication.translate("WeightsFileDialogs", "Load trained weights"),
+            suggestion,
+            self._filter(),
         )
         return Path(path) if path else None
 
@@ -238,6 +248,7 @@ class TrainingPane(QWidget):
         self.controller.sig_result_changed.connect(self._on_controller_result_changed)
         self.controller.sig_gradients_changed.connect(self._on_controller_gradients_changed)
         self.document.sig_analysis_changed.connect(self._on_document_analysis_changed)
+        language_notifier().sig_language_changed.connect(self._on_language_changed)
         self._choose_task(self._task_for(self.document.project))
         self._on_document_analysis_changed(self.document.analysis)
 
@@ -652,6 +663,13 @@ class TrainingPane(QWidget):
     def _on_reset_settings_button_clicked(self) -> None:
         self.set_settings(settings_for(self._task))
 
+    def _on_language_changed(self, lang: str) -> None:
+        # The tasks' titles and explanations in the new language (issue 7).
+        for index in range(self.task_combo.count()):
+            task = TASKS[self.task_combo.itemData(index)]
+            self.task_combo.setItemText(index, task.title.get(lang, task.title["en"]))
+        self._show_task()
+
     def _show_task(self) -> None:
         lang = current_language()
         task = self._task
@@ -669,7 +687,9 @@ class TrainingPane(QWidget):
         fit = fit_task(self._task, project)
         self._fit_ok = fit.ok
         lang = current_language()
-        messages = [(problem.severity, problem.text(lang)) for problem in fit.problems]
+        messages = [
+            (problem.severity, error_text(problem.text(lang), lang)) for problem in fit.problems
+        ]
         if fit.ok:
             ok = self.tr("✓ {project} fits this task.").format(project=project.name)
             text = html.escape(ok)

@@ -109,6 +109,18 @@ def test_every_message_has_a_spanish_translation_with_the_same_placeholders() ->
             assert len(_MNEMONIC.findall(message.translation)) == 1, where
 
 
+def test_every_context_is_the_one_qt_looks_up() -> None:
+    """tr() looks texts up under the class that calls it: a context lupdate took from an
+    expression (``self._parent.tr(...)``, ``parent.tr(...)``) is never found at run time."""
+    contexts = {message.context for message in read_catalogue(TS)}
+    wrong = sorted(
+        context
+        for context in contexts
+        if not re.fullmatch(r"[A-Z_][A-Za-z0-9_]*", context) or context in ("self", "parent")
+    )
+    assert wrong == [], "use QCoreApplication.translate('ClassName', ...) there: " + str(wrong)
+
+
 def test_every_text_in_the_window_code_is_in_the_catalogue(tmp_path: Path) -> None:
     """lupdate over rnnstudio/gui finds nothing new: no text of the window is untranslated."""
     copy = tmp_path / "rnnstudio_es.ts"
@@ -286,7 +298,8 @@ def _new_window(qtbot, qapp, tmp_path: Path, name: str) -> MainWindow:
     settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings)
     window.dialogs = FakeDialogs()
-    qtbot.addWidget(window)
+    # Closed at the end of the test even when it failed with unsaved edits.
+    qtbot.addWidget(window, before_close_func=lambda each: each.document.undo_stack.setClean())
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
