@@ -80,6 +80,8 @@ ENGLISH_WORDS = {
 }  # fmt: skip
 # Words allowed anyway: torch's and Python's names, and the spec's field names and choices.
 ALLOWED_WORDS = {"torch", "size", "print", "model", "pytorch", "numpy", "csv", "npz", "pdf"}
+# The notebook says "hidden" in Spanish too ("el hidden final h"), after torch's hidden_size.
+ALLOWED_WORDS.add("hidden")
 for _owner, _specs in owners().items():
     for _spec in _specs:
         ALLOWED_WORDS.add(_spec.name.lower())
@@ -241,7 +243,7 @@ def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
     return texts
 
 
-def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
+def visible_texts(window: QWidget) -> list[tuple[str, str]]:
     """(where, text) for every text a user can read in the window, its menus and panes."""
     texts: list[tuple[str, str]] = []
     for menu in window.findChildren(QMenu):
@@ -283,7 +285,7 @@ def _english_words(text: str) -> list[str]:
     return words
 
 
-def english_left(window: MainWindow) -> list[tuple[str, str]]:
+def english_left(window: QWidget) -> list[tuple[str, str]]:
     """Texts that are English sources of the catalogue, or have English words."""
     to_spanish = mapper("en", "es")
     left = []
@@ -325,7 +327,28 @@ def test_the_spanish_window_has_no_english_text(qtbot, qapp, tmp_path, english_a
     assert warning.text("es") in window.shapes_pane.notes.text()
     assert window.input_pane.tensor_line.text().endswith(analysis.input.describe("es"))
     assert AXIS_LABELS["es"]["time"] in window.input_pane.tensor_line.text()
+    # In an exercise, checked: questions, marks, explanations and the score.
+    controller = window.classroom.exercises
+    assert controller.open_shipped("ejercicio_2")
+    controller.set_answers(["[3, 5]"] * len(controller.pane.rows))
+    controller.check()
+    assert english_left(window) == []
+    controller.leave()
     window.document.undo_stack.setClean()
+
+
+def test_the_classroom_dialogs_have_no_english_text(qtbot, english_afterwards) -> None:
+    from rnnstudio.gui.compare_dialog import CompareDialog
+    from rnnstudio.gui.exercise_dialogs import SaveExerciseDialog
+
+    install_language("es")
+    save = SaveExerciseDialog("modelo", {"parameters": 8, "stages": 4, "hidden": 1})
+    compare = CompareDialog(load_example("rnn_alumno"), 2)
+    for dialog in (save, compare):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert english_left(dialog) == []
+    assert save.windowTitle() == "Guardar como ejercicio"
 
 
 def test_a_refused_value_is_explained_in_spanish(qtbot, qapp, tmp_path, english_afterwards) -> None:
