@@ -374,3 +374,36 @@ def test_a_model_with_an_error_cannot_become_an_exercise(window, dialogs) -> Non
     assert title == "Cannot make an exercise"
     assert "input_size 7" in message
     assert dialogs.choices_asked == []
+
+
+def test_the_teachers_dialog_offers_only_what_the_project_has(qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from rnnstudio.gui.exercise_dialogs import SaveExerciseDialog
+
+    counts = {"parameters": 8, "stages": 4, "hidden": 2, "total": 1, "softmax_axes": 0}
+    dialog = SaveExerciseDialog("clasificador", counts)
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == "clasificador"
+    assert not dialog.boxes["softmax_axes"].isEnabled()
+    assert not dialog.boxes["softmax_axes"].isChecked()
+    assert "(8 questions)" in dialog.boxes["parameters"].text()
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    for name in ("stages", "hidden", "total"):
+        dialog.boxes[name].setChecked(False)
+    assert save.isEnabled()
+    dialog.boxes["parameters"].setChecked(False)
+    assert not save.isEnabled()
+    assert dialog.note.text() == "Choose at least one kind of question."
+    dialog.boxes["total"].setChecked(True)
+    dialog.instructions.setPlainText("  Complete el cuadro.  ")
+    choice = dialog.choice()
+    assert choice.groups == frozenset({"total"})
+    assert choice.instructions == "Complete el cuadro."
+    assert choice.question_options() == {
+        "parameters": False,
+        "stages": False,
+        "hidden": False,
+        "total": True,
+        "softmax_axes": False,
+    }
