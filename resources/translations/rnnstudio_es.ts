@@ -1753,6 +1753,10 @@ x/y fija el eje</translation>
         <source>Unrolled over time</source>
         <translation>Desplegada en el tiempo</translation>
     </message>
+    <message>
+        <source>{block} has an error, or one above it has: fix it to see it unrolled.</source>
+        <translation>{block} tiene un error, o lo tiene un bloque de más arriba: corríjalo para verlo desplegado.</translation>
+    </message>
 </context>
 <context>
     <name>WeightsFileDialogs</name>

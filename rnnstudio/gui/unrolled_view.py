@@ -133,6 +133,7 @@ class UnrolledDiagram(QWidget):
         self._mask = NO_MASK
         self._incoming_stage = "input"
         self._size = QSize(100, 100)
+        self.empty_text = ""
 
     def set_unrolling(self, unrolling: Unrolling | None, incoming_stage: str) -> None:
         self.unrolling = unrolling
@@ -301,7 +302,8 @@ class UnrolledDiagram(QWidget):
             painter.drawText(
                 self.rect(),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                translate(
+                self.empty_text
+                or translate(
                     "UnrolledView", "Add or select an RNN, GRU or LSTM block to see it unrolled."
                 ),
             )
@@ -557,4 +559,16 @@ class UnrolledView(QWidget):
             self.title.setText(text)
         else:
             self.title.setText(translate("UnrolledView", "Unrolled over time"))
+        self.diagram.empty_text = ""
+        if unrolling is None and analysis is not None:
+            blocked = [
+                stage.name
+                for stage, block in zip(analysis.stages[1:], analysis.project.blocks, strict=True)
+                if isinstance(block, _RecurrentBlock) and (stage.errors or stage.blocked_by)
+            ]
+            if blocked:
+                self.diagram.empty_text = translate(
+                    "UnrolledView",
+                    "{block} has an error, or one above it has: fix it to see it unrolled.",
+                ).format(block=blocked[0])
         self.diagram.set_unrolling(unrolling, incoming_stage)

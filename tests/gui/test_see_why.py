@@ -256,3 +256,16 @@ def test_the_arrows_hide_the_asked_shapes_in_an_exercise(window: MainWindow, nam
         assert (shape == "?") == (stage.name in asked)
     assert asked
     assert window.classroom.unrolled.diagram.shapes_hidden()
+
+
+def test_the_unrolled_view_says_why_a_block_with_an_error_is_not_drawn(window) -> None:
+    project = load_example("rnn_alumno")
+    broken = updated(
+        project, blocks=(updated(project.blocks[0], input_size=9), *project.blocks[1:])
+    )
+    _open(window, broken)
+    view = window.classroom.unrolled.diagram
+    assert view.unrolling is None
+    assert view.empty_text.startswith("rnn1 has an error")
+    _open(window, project)
+    assert view.unrolling is not None and view.empty_text == ""
