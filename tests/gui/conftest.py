@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from rnnstudio.gui.app import configure_application
 from rnnstudio.gui.dialogs import UnsavedChoice
@@ -35,6 +35,18 @@ class FakeDialogs:
 
     def ask_save_path(self, suggestion: str) -> Path | None:
         return self.save_path
+
+
+@pytest.fixture(autouse=True)
+def _destroy_closed_widgets():
+    """Delete the widgets a test closed before the next test starts.
+
+    pytest-qt closes a test's widgets and calls deleteLater, but without an event loop the
+    deletion waits. A window left alive keeps its models connected to the test's helpers
+    (qtmodeltester, signal spies), and a later test that walks every window would reach them.
+    """
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture
