@@ -236,7 +236,9 @@ class TrainingPane(QWidget):
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(splitter)
+        layout.addLayout(self.action_row)
+        layout.addLayout(self.message_row)
+        layout.addWidget(splitter, 1)
 
         self._gradient_timer = QTimer(self)
         self._gradient_timer.setSingleShot(True)
@@ -261,7 +263,7 @@ class TrainingPane(QWidget):
         column.setContentsMargins(0, 0, 6, 0)
 
         # The task: what it is, what it needs, and whether the stack fits.
-        task_box = QGroupBox(self.tr("Task"))
+        task_box = QGroupBox(self.tr("About this task"))
         task_layout = QVBoxLayout(task_box)
         self.task_combo = QComboBox()
         self.task_combo.setObjectName("training_task")
@@ -279,19 +281,15 @@ class TrainingPane(QWidget):
             )
         )
         self.seq_len_spin.valueChanged.connect(self._on_seq_len_spin_value_changed)
-        task_row = QHBoxLayout()
-        task_row.addWidget(self.task_combo, 1)
-        seq_label = QLabel(self.tr("steps"))
-        seq_label.setBuddy(self.seq_len_spin)
-        task_row.addWidget(seq_label)
-        task_row.addWidget(self.seq_len_spin)
         self.description_label = _wrapped("training_description")
         self.requirement_label = _wrapped("training_requirement")
         self.fit_label = _wrapped("training_fit", rich=True)
-        task_layout.addLayout(task_row)
+        self.explanation_label = _wrapped("training_explanation")
+        self._set_small(self.explanation_label)
         task_layout.addWidget(self.description_label)
         task_layout.addWidget(self.requirement_label)
         task_layout.addWidget(self.fit_label)
+        task_layout.addWidget(self.explanation_label)
 
         # The settings.
         settings_box = QGroupBox(self.tr("Settings"))
@@ -399,17 +397,11 @@ class TrainingPane(QWidget):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("training_cancel")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
-        buttons = QHBoxLayout()
-        for button in (self.train_button, self.pause_button, self.cancel_button):
-            buttons.addWidget(button)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("training_progress")
         self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_label = _wrapped("training_progress_text")
+        self.progress_bar.setTextVisible(True)
         self.message_label = _wrapped("training_message", rich=True)
-        self.explanation_label = _wrapped("training_explanation")
-        self._set_small(self.explanation_label)
 
         self.save_button = QPushButton(self.tr("Save weights"))
         self.save_button.setObjectName("training_save_weights")
@@ -420,18 +412,29 @@ class TrainingPane(QWidget):
             self.tr("Weights saved for this stack (a .safetensors file next to the project)")
         )
         self.load_button.clicked.connect(self._on_load_button_clicked)
-        weights_row = QHBoxLayout()
-        weights_row.addWidget(self.save_button)
-        weights_row.addWidget(self.load_button)
+
+        # Always in view above the columns: the task and the actions, then what happened.
+        self.action_row = QHBoxLayout()
+        task_label = _bold(QLabel(self.tr("Task")))
+        task_label.setBuddy(self.task_combo)
+        seq_label = QLabel(self.tr("steps"))
+        seq_label.setBuddy(self.seq_len_spin)
+        self.action_row.addWidget(task_label)
+        self.action_row.addWidget(self.task_combo)
+        self.action_row.addWidget(seq_label)
+        self.action_row.addWidget(self.seq_len_spin)
+        self.action_row.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        for button in (self.train_button, self.pause_button, self.cancel_button):
+            self.action_row.addWidget(button)
+        self.action_row.addWidget(self.progress_bar, 1)
+        self.action_row.addStretch(0)
+        self.message_row = QHBoxLayout()
+        self.message_row.addWidget(self.message_label, 1)
+        self.message_row.addWidget(self.save_button)
+        self.message_row.addWidget(self.load_button)
 
         column.addWidget(task_box)
         column.addWidget(settings_box)
-        column.addLayout(buttons)
-        column.addWidget(self.progress_bar)
-        column.addWidget(self.progress_label)
-        column.addWidget(self.message_label)
-        column.addWidget(self.explanation_label)
-        column.addLayout(weights_row)
         column.addStretch(1)
 
         self.setup_scroll = QScrollArea()
@@ -701,6 +704,8 @@ class TrainingPane(QWidget):
         self.fit_label.setText(text)
         self.fit_label.setToolTip("\n".join(message for _severity, message in messages))
         self.explanation_label.setText(loss_explanation(self._task, project, lang))
+        # The forget bias means something only to LSTM blocks: its note only with one.
+        self.forget_note.setVisible(any(block.type == "lstm" for block in project.blocks))
         self._update_buttons()
 
     # --- the project -> the pane ------------------------------------------------------------
@@ -758,6 +763,7 @@ class TrainingPane(QWidget):
         self._show_placeholder(self.confusion_figure, self.confusion_canvas)
         self.tabs.setCurrentIndex(0)
         self._training_project = project
+        self.progress_bar.setValue(0)
         self.controller.start(project, self._task, settings)
         return True
 
@@ -785,6 +791,8 @@ class TrainingPane(QWidget):
     def _on_controller_state_changed(self, state: str, message: str) -> None:
         if state == RUNNING:
             self.pause_button.setText(self.tr("Pause"))
+            if self.progress_bar.value() <= 0:
+                self.progress_bar.setFormat(self.tr("Starting…"))
             self.progress_bar.show()
             self._set_message(
                 "info",
@@ -804,7 +812,7 @@ class TrainingPane(QWidget):
     def _on_controller_progress_changed(self, progress: TrainingProgress) -> None:
         self.progress_bar.setValue(round(progress.fraction * 1000))
         text = self.tr("Epoch {epoch} of {epochs} · batch {batch} of {batches} · loss {loss}")
-        self.progress_label.setText(
+        self.progress_bar.setFormat(
             text.format(
                 epoch=progress.epoch,
                 epochs=progress.epochs,

@@ -10,12 +10,14 @@ one's result is shown.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import torch
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from rnnstudio.core.errors import RnnStudioError
@@ -48,8 +50,39 @@ RUNNING, PAUSED, FINISHED, CANCELLED, DIVERGED, FAILED = (
 POOL_THREADS = 2
 # Batch progress reaches the window at most this often; every epoch's end always does.
 PROGRESS_INTERVAL_SECONDS = 0.05
+# torch's intra-op threads while training. A recurrent step is a small matrix product that
+# threads do not split profitably, and they fight the window and other programs for the
+# cores: rnn_clas on trajectories took 1.9 s an epoch on one thread, 9 s on two, on a
+# two-core machine under load (benchmarks/bench_training.py measures the idle case).
+TRAINING_THREADS = 1
 
 TrainFunction = Callable[..., TrainingResult]
+
+
+class _TrainingThreads:
+    """torch at TRAINING_THREADS while any training runs; the previous count back after the
+    last one (trainings may overlap for a moment: a new one starts as a cancelled one ends)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._previous = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._previous = torch.get_num_threads()
+                torch.set_num_threads(TRAINING_THREADS)
+            self._running += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                torch.set_num_threads(self._previous)
+
+
+_training_threads = _TrainingThreads()
 
 
 def _tr(text: str) -> str:
@@ -154,6 +187,7 @@ class TrainingController(QObject):
                 signals.sig_job_progress_changed.emit(generation, progress)
 
         def work() -> None:
+            _training_threads.enter()
             try:
                 result = function(
                     project,
@@ -171,6 +205,8 @@ class TrainingController(QObject):
                 signals.sig_job_state_changed.emit(generation, FAILED, error)
             else:
                 signals.sig_job_state_changed.emit(generation, result.status, result)
+            finally:
+                _training_threads.leave()
 
         self._pool.start(work)
         self.sig_training_state_changed.emit(RUNNING, "")

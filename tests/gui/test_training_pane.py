@@ -154,6 +154,7 @@ def test_a_short_training_draws_its_history_and_confusion_matrix(qtbot, make_pan
     accuracy = f"{result.history[-1].val_accuracy:.1%}"
     assert accuracy in pane.message
     assert "CrossEntropyLoss" in pane.explanation_label.text()
+    assert pane.forget_note.isHidden()  # no LSTM in the stack: the forget bias means nothing
     assert "that enter softmax" in pane.explanation_label.text()
 
 
@@ -364,7 +365,7 @@ def test_gradients_over_time_equal_the_core_and_kept_panels_stay(qtbot, make_pan
 def test_memory_lstm_starts_its_forget_gates_as_the_setting_says(qtbot, make_pane) -> None:
     pane = make_pane(memory_project(kind="lstm"))
     pane.set_task("memory", seq_len=5, **SMALL)
-    assert pane.forget_check.isChecked()
+    assert pane.forget_check.isChecked() and not pane.forget_note.isHidden()
     assert pane.forget_spin.value() == get_task("memory").forget_bias == 5.0
     assert "sigmoid(5) = 99.3%" in pane.forget_note.text()
     assert "about 149 steps" in pane.forget_note.text()
@@ -479,3 +480,19 @@ def test_settings_reach_the_training(qtbot, make_pane) -> None:
     qtbot.mouseClick(pane.reset_settings_button, LEFT)
     task = get_task("memory")
     assert pane.epochs_spin.value() == task.epochs and pane.lr_spin.value() == task.learning_rate
+
+
+def test_training_runs_torch_on_one_thread_and_gives_the_count_back(qtbot, make_pane) -> None:
+    seen = []
+
+    def recording_train(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return train(*args, **kwargs)
+
+    pane = make_pane(train_function=recording_train)
+    pane.set_task("memory", seq_len=4, **SMALL)
+    pane.epochs_spin.setValue(1)
+    torch.set_num_threads(2)  # the fixture gives back its own count afterwards
+    finish_training(qtbot, pane)
+    qtbot.waitUntil(lambda: torch.get_num_threads() == 2, timeout=WAIT_MS)
+    assert seen == [1]
