@@ -20,6 +20,7 @@ from pathlib import Path
 from classroom_shots import take_classroom_shots  # tools/, the script's own folder
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
+from training_shots import take_training_shots
 
 from rnnstudio.gui.app import create_application
 from rnnstudio.gui.appearance import apply_color_scheme
@@ -89,7 +90,13 @@ def main() -> int:
         action="store_true",
         help="only the classroom shots (Spanish, 200%%): see tools/classroom_shots.py",
     )
-    only_classroom = parser.parse_args().classroom
+    parser.add_argument(
+        "--training",
+        action="store_true",
+        help="only the Training pane's shots (trains for real): see tools/training_shots.py",
+    )
+    arguments = parser.parse_args()
+    only_classroom = arguments.classroom
     app = create_application(sys.argv[:1])
     if app.platformName() != "xcb":
         print(
@@ -100,6 +107,10 @@ def main() -> int:
         return 2
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        if arguments.training:
+            for shot in take_training_shots(Path(folder), OUTPUT):
+                print(shot.relative_to(ROOT))
+            return 0
         for shot in take_classroom_shots(Path(folder), OUTPUT):
             print(shot.relative_to(ROOT))
         if only_classroom:
