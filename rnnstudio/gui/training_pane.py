@@ -847,6 +847,12 @@ class TrainingPane(QWidget):
         if weights.fits(self.document.project):
             self._set_weights(weights)
             self.gradient_weights_combo.setCurrentIndex(self.gradient_weights_combo.findData(AFTER))
+            severity, text = self._result_message(result)
+            hint = self.tr(
+                "The Run pane now shows its input with these weights: choose before or after "
+                "training there."
+            )
+            self._set_message(severity, f"{text} {hint}")
         else:
             self._set_weights(None)
             self._set_message(
@@ -941,14 +947,13 @@ class TrainingPane(QWidget):
             model = load_weights(project, path)
             _tensors, metadata = read_weights(path)
             settings = self.settings()
+            initial = _initial_model(project, settings).state_dict()
         except (ProjectError, ModelError) as error:
             self._set_message("error", str(error))
             return False
         task = self._task
         if metadata.get("task") in TASKS:
             task = get_task(metadata["task"])
-        before_model = _initial_model(project, settings)
-        initial = before_model.state_dict()
         seed = settings.seed
         self._result = None
         weights = TrainedWeights(

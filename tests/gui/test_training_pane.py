@@ -496,3 +496,33 @@ def test_training_runs_torch_on_one_thread_and_gives_the_count_back(qtbot, make_
     finish_training(qtbot, pane)
     qtbot.waitUntil(lambda: torch.get_num_threads() == 2, timeout=WAIT_MS)
     assert seen == [1]
+
+
+def test_bad_input_is_explained_and_nothing_is_lost(qtbot, make_pane, tmp_path) -> None:
+    big = parse_project(
+        {
+            "format": "rnnstudio",
+            "version": 1,
+            "name": "big",
+            "input": {"features": 1, "batch": 2, "seq_len": 6},
+            "blocks": [
+                {"type": "rnn", "name": "rec", "hidden_size": 2000, "output": "last_step"},
+                {"type": "linear", "name": "fc", "out_features": 2},
+            ],
+        }
+    )
+    pane = make_pane(big)
+    pane.set_task("memory", seq_len=10_000)
+    assert pane.train_button.isEnabled()  # it fits the task; its size is checked on Train
+    assert pane.train() is False
+    assert "more than the memory budget" in pane.message
+    assert not pane.controller.is_running and pane.result is None
+    assert pane.message_label.isVisible()
+
+    garbage = tmp_path / "garbage.safetensors"
+    garbage.write_bytes(b"not a weights file at all")
+    assert pane.load_weights(garbage) is False
+    assert "is not a safetensors weights file" in pane.message
+    assert pane.weights is None
+    assert pane.load_weights(tmp_path / "missing.safetensors") is False
+    assert "no such weights file" in pane.message
