@@ -1447,6 +1447,18 @@ x/y fija el eje</translation>
 <context>
     <name>TrainingPane</name>
     <message>
+        <source>About this task</source>
+        <translation>Sobre esta tarea</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Empezando…</translation>
+    </message>
+    <message>
+        <source>The Run pane now shows its input with these weights: choose before or after training there.</source>
+        <translation>El panel Ejecución muestra ahora su entrada con estos pesos: elija allí antes o después de entrenar.</translation>
+    </message>
+    <message>
         <source>Task</source>
         <translation>Tarea</translation>
     </message>
