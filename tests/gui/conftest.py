@@ -10,7 +10,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from rnnstudio.gui.app import configure_application
 from rnnstudio.gui.dialogs import UnsavedChoice
+from rnnstudio.gui.i18n import current_language, install_language, request_language
 from rnnstudio.gui.main_window import MainWindow
+from rnnstudio.gui.projector import scale_everything
 
 
 @dataclass
@@ -38,14 +40,20 @@ class FakeDialogs:
 
 
 @pytest.fixture(autouse=True)
-def _destroy_closed_widgets():
-    """Delete the widgets a test closed before the next test starts.
+def _isolate_gui_tests():
+    """Delete the widgets a test closed, undo its zoom and language, before the next test.
 
     pytest-qt closes a test's widgets and calls deleteLater, but without an event loop the
     deletion waits. A window left alive keeps its models connected to the test's helpers
     (qtmodeltester, signal spies), and a later test that walks every window would reach them.
+    The language and the text size are application-wide in the same way.
     """
     yield
+    if QCoreApplication.instance() is not None:
+        scale_everything(1.0)
+        if current_language() != "en":
+            install_language("en")
+    request_language(None)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
