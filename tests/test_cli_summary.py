@@ -29,6 +29,8 @@ EXAMPLES = (
     "ejemplo_a",
     "ejemplo_b",
     "ejemplo_c",
+    "memoria_lstm",
+    "memoria_rnn",
     "rnn_alumno",
     "rnn_clas",
     "rnn_clas_por_paso",
@@ -401,7 +403,7 @@ def test_bad_arguments_exit_2_with_a_usage_message(capsys, argv, words):
 # --- examples and FILE -----------------------------------------------------------------------
 
 
-def test_examples_lists_the_six_examples(capsys):
+def test_examples_lists_the_shipped_examples(capsys):
     code, out, _ = run_cli(capsys, "examples")
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == list(EXAMPLES)
@@ -409,7 +411,13 @@ def test_examples_lists_the_six_examples(capsys):
     code, out, _ = run_cli(capsys, "examples", "--json")
     entries = json.loads(out)
     assert [entry["name"] for entry in entries] == list(EXAMPLES)
-    assert {entry["model"] for entry in entries} == {"SimpleRNN", "RNN_clas", "RNN_alumno"}
+    assert {entry["model"] for entry in entries} == {
+        "SimpleRNN",
+        "RNN_clas",
+        "RNN_alumno",
+        "memoria_rnn",
+        "memoria_lstm",
+    }
 
 
 # The extra arguments each command that takes FILE needs besides it (outputs).
@@ -417,6 +425,7 @@ EXTRA_ARGUMENTS = {
     "summary": lambda tmp_path: [],
     "export": lambda tmp_path: ["-o", str(tmp_path / "red.py")],
     "run": lambda tmp_path: ["--npz", str(tmp_path / "red.npz")],
+    "train": lambda tmp_path: ["--task", "trajectories", "--epochs", "1", "--seq-len", "8"],
 }
 
 
