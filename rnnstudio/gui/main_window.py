@@ -19,7 +19,15 @@ from PySide6.QtGui import (
     QKeySequence,
     QShowEvent,
 )
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QWidget,
+)
 
 from rnnstudio.core.analysis import Analysis
 from rnnstudio.core.errors import ModelError, ProjectError, format_bytes
@@ -229,7 +237,14 @@ class MainWindow(QMainWindow):
         self.model_dock = self._dock(self.tr("Model"), "dock_model", self.model_pane)
         self.shapes_dock = self._dock(self.tr("Shapes"), "dock_shapes", self.shapes_pane)
         self.run_dock = self._dock(self.tr("Run"), "dock_run", self.run_pane)
-        self.training_dock = self._dock(self.tr("Training"), "dock_training", self.training_pane)
+        # The pane's two columns need ~1000 px; on a laptop it scrolls rather than widen the window.
+        training_area = QScrollArea()
+        training_area.setObjectName("dock_training_scroll")
+        training_area.setWidgetResizable(True)
+        training_area.setFrameShape(QFrame.Shape.NoFrame)
+        training_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        training_area.setWidget(self.training_pane)
+        self.training_dock = self._dock(self.tr("Training"), "dock_training", training_area)
         self.docks = (
             self.input_dock,
             self.stack_dock,

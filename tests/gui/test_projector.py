@@ -182,7 +182,8 @@ def test_panes_too_wide_for_the_screen_scroll_instead(qtbot, window: MainWindow)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     status = QLabel("status " * 200)
     window.statusBar().addPermanentWidget(status)
-    assert window.minimumSizeHint().width() > screen.width()
+    dock.show()
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() > screen.width())
     wrapped = fit_docks_to_screen(window)
     assert dock in wrapped
     assert isinstance(dock.widget(), QScrollArea) and dock.widget().widget() is wide
