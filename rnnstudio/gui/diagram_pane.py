@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -494,29 +493,26 @@ class DiagramPane(QWidget):
         self.scroll.setWidget(self.diagram)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # A pane squeezed short scrolls; it does not make the window taller.
+        self.scroll.setMinimumHeight(self.fontMetrics().lineSpacing())
         self.compare_button = QToolButton()
         self.compare_button.setObjectName("compare_button")
         self.compare_button.clicked.connect(self.sig_compare_requested)
-        # The hint wraps above the button, so a narrow pane stays narrow at any text size.
         button_row = QHBoxLayout()
         button_row.addStretch(1)
         button_row.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.hint)
         layout.addLayout(button_row)
         layout.addWidget(self.scroll, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.hint.setText(
-            translate(
-                "DiagramPane", "Each arrow carries the tensor's shape. Click a box to select it."
-            )
+        hint = translate(
+            "DiagramPane", "Each arrow carries the tensor's shape. Click a box to select it."
         )
+        self.diagram.setAccessibleDescription(hint)
+        self.diagram.setWhatsThis(hint)
         self.compare_button.setText(translate("DiagramPane", "Compare RNN, GRU, LSTM…"))
         self.compare_button.setToolTip(
             translate(

@@ -7,7 +7,11 @@ line that fits looks like a plain row of equally stretched buttons.
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QWidget
+
+# A row that fits in this part of the screen's width stays on one line.
+ONE_LINE_SHARE_OF_SCREEN = 0.4
 
 
 class FlowLayout(QLayout):
@@ -59,11 +63,14 @@ class FlowLayout(QLayout):
         )
 
     def minimumSize(self) -> QSize:
-        """As narrow as the widest item; as tall as the lines need at the present width.
-
-        The height follows the width because a dock does not ask its contents for a height
-        for a given width: without it, wrapped lines would overlap whatever is below.
+        """One line while that takes a modest part of the screen (so normal text keeps a
+        plain row); with larger text, as narrow as the widest item. As tall as the lines
+        need at the present width: a dock does not ask its contents for a height for a
+        given width, and wrapped lines would otherwise overlap whatever is below.
         """
+        one_line = self.sizeHint()
+        if one_line.width() <= self._screen_width() * ONE_LINE_SHARE_OF_SCREEN:
+            return one_line
         size = QSize()
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
@@ -73,6 +80,11 @@ class FlowLayout(QLayout):
         if width > 0:
             size.setHeight(max(size.height(), self.heightForWidth(width)))
         return size
+
+    def _screen_width(self) -> int:
+        parent = self.parentWidget()
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        return screen.availableGeometry().width() if screen is not None else 1024
 
     def _gap(self) -> int:
         if self._spacing >= 0:

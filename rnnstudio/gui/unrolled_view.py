@@ -513,6 +513,8 @@ class UnrolledView(QWidget):
         self.scroll.setWidget(self.diagram)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # A pane squeezed short scrolls; it does not make the window taller.
+        self.scroll.setMinimumHeight(self.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
