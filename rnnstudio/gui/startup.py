@@ -211,6 +211,9 @@ def _version(state: QByteArray) -> int:
     return int.from_bytes(data[4:8], "big", signed=True) if len(data) >= 8 else -1
 
 
+_LOAD_AT_THE_LATEST_MS = 500
+
+
 class _FirstPaint(QObject):
     """Calls back once, when a widget is first painted."""
 
@@ -280,6 +283,7 @@ class Launcher(QObject):
         self.make_dialogs: Callable[[Any], Any] | None = None
         self._abandoned = False
         self._threads: list[threading.Thread] = []
+        self._loading_started = False
         self._sig_loaded.connect(self._on_loader_finished, Qt.ConnectionType.QueuedConnection)
         self._sig_preview_loaded.connect(
             self._on_preview_loaded, Qt.ConnectionType.QueuedConnection
@@ -305,6 +309,16 @@ class Launcher(QObject):
         self.loading_window.sig_close_requested.connect(self._on_loading_window_close_requested)
         self.loading_window.show_on_screen()
         self.sig_loading_window_shown.emit(self.loading_window)
+        # Import torch once the window is on screen: an import thread started earlier holds
+        # the GIL for long stretches and delays the first paint.
+        _FirstPaint(self.loading_window, self._start_loading)
+        # A window that is never painted (minimised, on another desktop) must load all the same.
+        QTimer.singleShot(_LOAD_AT_THE_LATEST_MS, self._start_loading)
+
+    def _start_loading(self) -> None:
+        if self._loading_started:
+            return
+        self._loading_started = True
         self._start_thread(
             "rnnstudio-load",
             [(PREVIEW_MODULES, self._sig_preview_loaded), (WINDOW_MODULES, self._sig_loaded)],
