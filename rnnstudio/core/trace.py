@@ -11,7 +11,6 @@ time steps in Python.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +42,10 @@ class RecurrentTrace:
 
     ``hidden`` is [layers, directions, batch, time, hidden_out] whatever batch_first is (for a
     projected LSTM the projected h); ``cell`` (LSTM only) is [layers, directions, batch, time,
-    hidden_size]. An unbatched (2-D) input gets batch size 1 here. ``h_n`` and ``c_n`` are
-    exactly what torch returns: [layers × directions, batch, hidden] ([layers × directions,
-    hidden] when unbatched).
+    hidden_size]. Both are views of time-major storage, as the kernels write it (like torch's
+    own batch_first output); ``.contiguous()`` gives one block in this order. An unbatched
+    (2-D) input gets batch size 1 here. ``h_n`` and ``c_n`` are exactly what torch returns:
+    [layers × directions, batch, hidden] ([layers × directions, hidden] when unbatched).
     """
 
     block: str
@@ -218,12 +218,14 @@ def _trace_recurrent(
     hidden_size = module.hidden_size
     out_size = getattr(module, "proj_size", 0) or hidden_size
     options = {"dtype": incoming.dtype, "device": incoming.device}
-    hidden = torch.empty(module.num_layers, directions, batch, steps, out_size, **options)
+    # Stored time-major, as the kernels write it, and handed out as a [.., batch, time, ..]
+    # view: a strided copy of every layer's states would cost as much as the cell states.
+    hidden = torch.empty(module.num_layers, directions, steps, batch, out_size, **options)
     initial: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
     initial = torch.zeros(directions, batch, out_size, **options)
     cell = cell_states = None
     if kind == "lstm":
-        cell = torch.empty(module.num_layers, directions, batch, steps, hidden_size, **options)
+        cell = torch.empty(module.num_layers, directions, steps, batch, hidden_size, **options)
         cell_states = _LSTMCellStates(steps, batch, hidden_size, options)
         initial = (initial, torch.zeros(directions, batch, hidden_size, **options))
     finals_h: list[torch.Tensor] = []
@@ -244,7 +246,7 @@ def _trace_recurrent(
             finals_c.append(c_n)
         finals_h.append(h_n)
         by_direction = sequence.unflatten(-1, (directions, out_size))
-        hidden[layer].copy_(by_direction.permute(2, 1, 0, 3))
+        hidden[layer].copy_(by_direction.permute(2, 0, 1, 3))
         if cell_states is not None and cell is not None:
             per_direction = len(weights) // directions
             for direction in range(directions):
@@ -254,7 +256,7 @@ def _trace_recurrent(
                     weights[direction * per_direction : (direction + 1) * per_direction],
                     module.bias,
                     reverse=direction == 1,
-                    out=cell[layer, direction].transpose(0, 1),
+                    out=cell[layer, direction],
                 )
         counter.advance()
 
@@ -272,6 +274,8 @@ def _trace_recurrent(
     chosen = select_output(output, module.batch_first, y, h_n, c_n)
     if output == "last_step":
         chosen = chosen.clone()  # a view of y's last step would keep all of y alive
+    hidden = hidden.transpose(2, 3)
+    cell = cell.transpose(2, 3) if cell is not None else None
     return chosen, RecurrentTrace(name, kind, hidden, cell, h_n, c_n)
 
 
@@ -290,8 +294,21 @@ class _LSTMCellStates:
         options: dict[str, torch.dtype | torch.device],
     ) -> None:
         self.hidden_size = hidden_size
-        self.gates = torch.empty(steps, batch, 3 * hidden_size, **options)
-        self.spare = torch.empty(steps, batch, hidden_size, **options)
+        self.shape = (steps, batch, hidden_size)
+        self.options = options
+        self._scan_buffers: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def scan_buffers(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The gates i, f, g [time, batch, 3 × hidden] and one spare [time, batch, hidden],
+        made on first use: the output-gate path needs neither, and fresh memory costs page
+        faults as it is first written."""
+        if self._scan_buffers is None:
+            steps, batch, size = self.shape
+            self._scan_buffers = (
+                torch.empty(steps, batch, 3 * size, **self.options),
+                torch.empty(steps, batch, size, **self.options),
+            )
+        return self._scan_buffers
 
     def compute(
         self,
@@ -316,7 +333,7 @@ class _LSTMCellStates:
         ):
             return
         size = self.hidden_size
-        gates = self.gates
+        gates, spare = self.scan_buffers()
         steps, batch, rows = gates.shape  # rows: i, f, g (torch's order i, f, g, o)
         # g = tanh(z) = 1 - 2 * sigmoid(-2z). Scaling rows of a product by -2 is exact, so
         # one sigmoid covers all three gates (torch's tanh costs several sigmoids) and
@@ -340,7 +357,7 @@ class _LSTMCellStates:
         input_gate, forget, cell_sigmoid = gates.split(size, dim=-1)
         update = torch.addcmul(input_gate, input_gate, cell_sigmoid, value=-2.0, out=input_gate)
         # Once i * g is formed, g's slot is free: it and one spare buffer are the scratch.
-        _linear_scan(forget, update, reverse=reverse, scratch=(cell_sigmoid, self.spare), out=out)
+        _linear_scan(forget, update, reverse=reverse, scratch=(cell_sigmoid, spare), out=out)
 
     def _from_output_gate(
         self,
@@ -358,7 +375,7 @@ class _LSTMCellStates:
         size = self.hidden_size
         steps, batch = out.shape[0], out.shape[1]
         rows = slice(3 * size, 4 * size)  # torch's gate order: i, f, g, o
-        gate = self.spare
+        gate = out  # the output is the scratch space: no other buffer to fault in
         flat_gate = gate.view(steps * batch, size)
         flat_input = layer_input.reshape(steps * batch, layer_input.shape[-1])
         if has_bias:
@@ -373,11 +390,13 @@ class _LSTMCellStates:
                 previous.reshape((steps - 1) * batch, -1), weights[1][rows].t()
             )
         gate.sigmoid_()
-        ratio = torch.div(hidden_states, gate, out=gate)  # contiguous: cheaper than into out
-        largest = float(torch.linalg.vector_norm(ratio, ord=float("inf")))
-        if not math.isfinite(largest) or largest > _ATANH_LIMIT:
+        ratio = torch.div(hidden_states, gate, out=gate)
+        # aminmax is one vectorised pass; an infinity norm here cost as much as the atanh.
+        # Written so that a NaN fails the test.
+        lowest, highest = torch.aminmax(ratio)
+        if not (float(lowest) >= -_ATANH_LIMIT and float(highest) <= _ATANH_LIMIT):
             return False
-        torch.atanh(ratio, out=out)
+        ratio.atanh_()
         return True
 
 
