@@ -205,6 +205,22 @@ def test_softmax_over_the_wrong_axis_is_a_warning_only():
     assert "set softmax.dim to -1" in problem.message
 
 
+def test_misread_axes_stop_training_with_the_reason_in_both_languages():
+    rnn_clas = load_example("rnn_clas")
+    time_major_rnn = updated(rnn_clas.blocks[0], batch_first=False)
+    project = updated(rnn_clas, blocks=(time_major_rnn, *rnn_clas.blocks[1:]))
+    [problem] = check_fit("trajectories", project)
+    assert problem.severity == "error" and problem.code == "axes_misread"
+    assert problem.text().endswith(
+        "Set batch_first to True to read them as they are. Training would mix up the "
+        "sequences of a batch with their time steps."
+    )
+    assert problem.text("es").endswith(
+        "El entrenamiento confundiría las secuencias del lote con sus pasos de tiempo."
+    )
+    assert "Training" not in problem.text("es")
+
+
 def test_train_refuses_a_mismatched_stack_with_the_explanation():
     project = _set_block(load_example("rnn_clas"), "fc", out_features=3)
     with pytest.raises(ModelError, match=r"set fc\.out_features to 5"):

@@ -38,6 +38,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "instead."
         ),
         "axes_misread.other": " Check that the block before passes the tensor you mean.",
+        "axes_misread.training": (
+            " Training would mix up the sequences of a batch with their time steps."
+        ),
         "unbatched_input": (
             "{block} receives a 2-D tensor {incoming}; torch reads a 2-D input as one unbatched "
             "sequence [time, features], so {axis0} becomes the time axis. Pass a 3-D tensor "
@@ -95,6 +98,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(output: last_step)."
         ),
         "axes_misread.other": " Revise que el bloque anterior pase el tensor que usted quiere.",
+        "axes_misread.training": (
+            " El entrenamiento confundiría las secuencias del lote con sus pasos de tiempo."
+        ),
         "unbatched_input": (
             "{block} recibe un tensor de 2 dimensiones {incoming}; torch lee una entrada de 2 "
             "dimensiones como una sola secuencia sin lote [tiempo, características], así que "

@@ -20,6 +20,7 @@ import torch
 
 from .analysis import BATCH, LAYERS, TIME, Analysis, Problem, TensorInfo, analyze
 from .errors import ProjectError
+from .messages import render
 from .project_io import updated
 from .spec import LinearBlock, Project, SoftmaxBlock, _RecurrentBlock
 
@@ -439,12 +440,13 @@ def fit_task(task: Task | str, project: Project) -> TaskFit:
             problems.append(problem)
         elif problem.code == "axes_misread":
             misread = True
+            keys = (*problem.keys, "axes_misread.training")
             problems.append(
                 dataclasses.replace(
                     problem,
                     severity="error",
-                    message=problem.message + " Training would mix up the sequences of a "
-                    "batch with their time steps.",
+                    message=render(keys, dict(problem.args)),
+                    keys=keys,
                 )
             )
     if analysis.first_error is not None or misread:
