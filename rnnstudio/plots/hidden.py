@@ -465,7 +465,10 @@ def _select(
     finals = []
     for one_layer, one_direction in pairs:
         # [time, units] -> [units, time]; a plain transpose view when every unit is shown.
-        sequence = states[one_layer, one_direction, batch_index].detach().cpu().numpy().T
+        # trace stores time-major, so one batch item's rows are strided: one copy here makes
+        # every later pass (downsampling, colour mapping) read contiguous memory.
+        one_item = states[one_layer, one_direction, batch_index].detach().cpu().contiguous()
+        sequence = one_item.numpy().T
         values.append(sequence if all_units else sequence[list(chosen_units)])
         final = final_state(recurrent, state, one_layer, one_direction, batch_index)
         finals.append(final[list(chosen_units)])
