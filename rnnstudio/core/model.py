@@ -41,50 +41,39 @@ def select_output(
 
 
 class _SelectsOutput:
-    """Mixin: keeps torch's printout ("RNN(2, 40, ...)") and returns the chosen output."""
+    """Mixin: keeps torch's printout ("RNN(2, 40, ...)") and returns the chosen output.
+
+    Mixed in before nn.RNN / nn.GRU / nn.LSTM, whose forward returns (y, h_n) or, for the
+    LSTM, (y, (h_n, c_n)).
+    """
 
     output: str
     batch_first: bool
     _torch_name: str
 
+    def __init__(self, *args: Any, output: str = "sequence", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.output = output
+
     def _get_name(self) -> str:
         return self._torch_name
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y, final = super().forward(x)  # type: ignore[misc]
+        h_n, c_n = final if isinstance(final, tuple) else (final, None)
+        return select_output(self.output, self.batch_first, y, h_n, c_n)
 
 
 class StudioRNN(_SelectsOutput, nn.RNN):
     _torch_name = "RNN"
 
-    def __init__(self, *args: Any, output: str = "sequence", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.output = output
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        y, h_n = super().forward(x)
-        return select_output(self.output, self.batch_first, y, h_n, None)
-
 
 class StudioGRU(_SelectsOutput, nn.GRU):
     _torch_name = "GRU"
 
-    def __init__(self, *args: Any, output: str = "sequence", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.output = output
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        y, h_n = super().forward(x)
-        return select_output(self.output, self.batch_first, y, h_n, None)
-
 
 class StudioLSTM(_SelectsOutput, nn.LSTM):
     _torch_name = "LSTM"
-
-    def __init__(self, *args: Any, output: str = "sequence", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.output = output
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        y, (h_n, c_n) = super().forward(x)
-        return select_output(self.output, self.batch_first, y, h_n, c_n)
 
 
 class StackModel(nn.Sequential):
