@@ -11,11 +11,13 @@ import math
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import DrawEvent, Event
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -209,6 +211,68 @@ class RefreshableFigure(ABC):
     @abstractmethod
     def _refill(self) -> None:
         """Put the current data into the artists again, for the new pixel budget."""
+
+
+SelectionT = TypeVar("SelectionT")
+
+
+class SelectionFigure(RefreshableFigure, Generic[SelectionT]):
+    """A figure that shows one selection of a trace at a time (hidden states, the output).
+
+    ``_show`` is the refresh both share: artists are rebuilt only when the structure changes
+    (what kind of plot, how many panels or lines), the layout is run again only when the
+    texts change size, and otherwise only the artists' data is refilled.
+    """
+
+    def __init__(
+        self,
+        figure: Figure | None,
+        *,
+        lang: str,
+        figsize: tuple[float, float],
+        color_limits: tuple[float, float],
+    ) -> None:
+        super().__init__(figure, lang=lang, figsize=figsize)
+        self._norm = Normalize(*color_limits)
+        self._selection: SelectionT | None = None
+        self._structure: tuple[object, ...] | None = None
+        self._text_key: tuple[object, ...] | None = None
+
+    @property
+    def color_limits(self) -> tuple[float, float]:
+        return (self._norm.vmin, self._norm.vmax)
+
+    def _show(
+        self,
+        selection: SelectionT,
+        structure: tuple[object, ...],
+        text_key: tuple[object, ...],
+        *,
+        redraw: bool,
+    ) -> None:
+        self._selection = selection
+        if structure != self._structure:
+            self._build(selection)
+            self._structure = structure
+            self._text_key = None
+        self._set_texts(selection)
+        # Limits and ticks first: the layout must see the tick labels it makes room for.
+        self._refill()
+        if text_key != self._text_key:
+            self._relayout()
+            self._text_key = text_key
+            self._refill()  # the pixel budget of the new layout
+        self._restore_cursor()
+        if redraw:
+            self._redraw()
+
+    @abstractmethod
+    def _build(self, selection: SelectionT) -> None:
+        """Make the axes and artists for this selection's structure."""
+
+    @abstractmethod
+    def _set_texts(self, selection: SelectionT) -> None:
+        """Titles, labels and notes for this selection."""
 
 
 def pixel_size(axes: Axes) -> tuple[int, int]:

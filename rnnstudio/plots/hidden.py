@@ -15,7 +15,6 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.colorbar import Colorbar
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
@@ -26,7 +25,7 @@ from rnnstudio.core.spec import Project
 from rnnstudio.core.trace import Trace
 
 from .base import (
-    RefreshableFigure,
+    SelectionFigure,
     integer_ticks,
     nice_range,
     pixel_size,
@@ -101,7 +100,7 @@ class _Selection:
         return largest if largest > 0 else 1.0
 
 
-class HiddenStateFigure(RefreshableFigure):
+class HiddenStateFigure(SelectionFigure[_Selection]):
     """A refreshable figure of one recurrent block's states over time.
 
     Create it once (optionally on the figure of an embedded canvas), then call ``update``
@@ -114,26 +113,18 @@ class HiddenStateFigure(RefreshableFigure):
     """
 
     def __init__(self, figure: Figure | None = None, *, lang: str = "en") -> None:
-        super().__init__(figure, lang=lang, figsize=(9.0, 5.5))
+        super().__init__(figure, lang=lang, figsize=(9.0, 5.5), color_limits=(-1.0, 1.0))
         self.input_axes: Axes | None = None
         self.input_lines: list[Line2D] = []
         self.input_image: AxesImage | None = None
         self.input_colorbar: Colorbar | None = None
         self.panels: list[StatePanel] = []
         self.colorbar: Colorbar | None = None
-        self._norm = Normalize(-1.0, 1.0)
-        self._selection: _Selection | None = None
-        self._structure: tuple[object, ...] | None = None
-        self._text_key: tuple[object, ...] | None = None
 
     @property
     def mode(self) -> Kind | None:
         """The view actually shown: "lines" only for at most MAX_LINES units."""
         return self._selection.mode if self._selection else None
-
-    @property
-    def color_limits(self) -> tuple[float, float]:
-        return (self._norm.vmin, self._norm.vmax)
 
     def update(
         self,
@@ -169,7 +160,6 @@ class HiddenStateFigure(RefreshableFigure):
         selection = _select(
             trace, block, layer, direction, batch_index, kind, units, state, project
         )
-        self._selection = selection
         structure = (
             selection.mode,
             len(selection.pairs),
@@ -178,13 +168,6 @@ class HiddenStateFigure(RefreshableFigure):
             # One input line per feature: another count of features needs other lines.
             len(selection.input_values) if _input_mode(selection.input_values) == "lines" else 0,
         )
-        if structure != self._structure:
-            self._build(selection)
-            self._structure = structure
-            self._text_key = None
-        for panel, (layer_index, direction_index) in zip(self.panels, selection.pairs, strict=True):
-            panel.layer, panel.direction = layer_index, direction_index
-        self._set_texts(selection)
         text_key = (
             structure,
             len(str(max(selection.units))),
@@ -192,15 +175,7 @@ class HiddenStateFigure(RefreshableFigure):
             f"{selection.limit:.0f}",
             _input_text_width(selection.input_values),
         )
-        # Limits and ticks first: the layout must see the tick labels it makes room for.
-        self._refill()
-        if text_key != self._text_key:
-            self._relayout()
-            self._text_key = text_key
-            self._refill()  # the pixel budget of the new layout
-        self._restore_cursor()
-        if redraw:
-            self._redraw()
+        self._show(selection, structure, text_key, redraw=redraw)
 
     # --- building (only when the structure changes) ----------------------------------------
 
@@ -317,6 +292,8 @@ class HiddenStateFigure(RefreshableFigure):
     # --- texts (cheap, every update) ------------------------------------------------------
 
     def _set_texts(self, selection: _Selection) -> None:
+        for panel, (layer_index, direction_index) in zip(self.panels, selection.pairs, strict=True):
+            panel.layer, panel.direction = layer_index, direction_index
         lang = self.lang
         state_text = label(selection.state, lang)
         self._set_title(

@@ -35,7 +35,7 @@ from rnnstudio.core.analysis import (
 from rnnstudio.core.spec import Project, SoftmaxBlock
 from rnnstudio.core.trace import Trace
 
-from .base import RefreshableFigure, integer_ticks, nice_range, pixel_size, show_image
+from .base import SelectionFigure, integer_ticks, nice_range, pixel_size, show_image
 from .downsample import finite_range, minmax_envelope
 from .labels import label
 from .tracedata import check_batch_index
@@ -76,7 +76,7 @@ class _OutputSelection:
         return largest if largest > 0 else 1.0
 
 
-class OutputFigure(RefreshableFigure):
+class OutputFigure(SelectionFigure[_OutputSelection]):
     """A refreshable figure of the model's output for one batch item.
 
     ``update(trace, project)`` after every run; the same artists get new data while the
@@ -87,25 +87,17 @@ class OutputFigure(RefreshableFigure):
     """
 
     def __init__(self, figure: Figure | None = None, *, lang: str = "en") -> None:
-        super().__init__(figure, lang=lang, figsize=(8.0, 4.5))
+        super().__init__(figure, lang=lang, figsize=(8.0, 4.5), color_limits=(0.0, 1.0))
         self.axes: Axes | None = None
         self.bars: BarContainer | None = None
         self.bar_texts: list[Text] = []
         self.image: AxesImage | None = None
         self.colorbar: Colorbar | None = None
         self.profile: Line2D | None = None
-        self._norm = Normalize(0.0, 1.0)
-        self._selection: _OutputSelection | None = None
-        self._structure: tuple[object, ...] | None = None
-        self._text_key: tuple[object, ...] | None = None
 
     @property
     def mode(self) -> Mode | None:
         return self._selection.mode if self._selection else None
-
-    @property
-    def color_limits(self) -> tuple[float, float]:
-        return (self._norm.vmin, self._norm.vmax)
 
     def update(
         self, trace: Trace, project: Project, *, batch_index: int = 0, redraw: bool = True
@@ -117,33 +109,19 @@ class OutputFigure(RefreshableFigure):
         axis than the classes (e.g. over time) gets a note saying so.
         """
         selection = _select_output(trace, project, batch_index, self.lang)
-        self._selection = selection
         structure = (
             selection.mode,
             selection.values.shape[0] if selection.mode == "bars" else 0,
             selection.probabilities,
             selection.over_time,
         )
-        if structure != self._structure:
-            self._build(selection)
-            self._structure = structure
-            self._text_key = None
-        self._set_texts(selection)
         text_key = (
             structure,
             selection.note,
             len(str(selection.values.shape[0])),
             f"{selection.limit:.0f}",
         )
-        # Limits and ticks first: the layout must see the tick labels it makes room for.
-        self._refill()
-        if text_key != self._text_key:
-            self._relayout()
-            self._text_key = text_key
-            self._refill()  # the pixel budget of the new layout
-        self._restore_cursor()
-        if redraw:
-            self._redraw()
+        self._show(selection, structure, text_key, redraw=redraw)
 
     def _build(self, selection: _OutputSelection) -> None:
         self._clear()
