@@ -216,7 +216,7 @@ def test_misread_axes_stop_training_with_the_reason_in_both_languages():
         "sequences of a batch with their time steps."
     )
     assert problem.text("es").endswith(
-        "El entrenamiento confundiría las secuencias del lote con sus pasos de tiempo."
+        "El entrenamiento mezclaría las secuencias de un lote con sus pasos de tiempo."
     )
     assert "Training" not in problem.text("es")
 

@@ -99,7 +99,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "axes_misread.other": " Revise que el bloque anterior pase el tensor que usted quiere.",
         "axes_misread.training": (
-            " El entrenamiento confundiría las secuencias del lote con sus pasos de tiempo."
+            " El entrenamiento mezclaría las secuencias de un lote con sus pasos de tiempo."
         ),
         "unbatched_input": (
             "{block} recibe un tensor de 2 dimensiones {incoming}; torch lee una entrada de 2 "
