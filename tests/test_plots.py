@@ -158,6 +158,33 @@ def test_lines_mark_the_final_state_with_torchs_h_n():
     np.testing.assert_allclose(marks[:, 1], c_n[0, 0, units].numpy(), atol=1e-6)
 
 
+def test_switching_from_a_heatmap_to_lines_then_to_the_cell_state_redraws_cleanly():
+    """A rebuilt figure must not share its colour norm with the colorbar it cleared away.
+
+    With the garbage collector off, the cleared heatmap's colorbar stays attached to an old
+    shared norm, and changing that norm's limits made it fail ("cannot remove artist").
+    """
+    import gc
+
+    from rnnstudio.core.signals import make_input
+
+    project = load_example("memoria_lstm")
+    traced = trace(build_model(project, seed=0), make_input(project, seed=0))
+    figure = HiddenStateFigure()
+    gc.disable()
+    try:
+        figure.update(traced, "lstm1", kind="heatmap", project=project)
+        figure.update(traced, "lstm1", kind="lines", units=[0, 1], project=project)
+        figure.update(traced, "lstm1", kind="lines", units=[0, 1], state="cell", project=project)
+    finally:
+        gc.enable()
+    FigureCanvasAgg(figure.figure).draw()
+    assert figure.mode == "lines"
+    cells = traced.recurrent["lstm1"].cell[0, 0, 0].numpy()  # [time, units]
+    for line, unit in zip(figure.panels[0].lines, [0, 1], strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), cells[:, unit])
+
+
 def test_lines_default_to_the_first_units_and_become_a_heatmap_when_too_many():
     project = make_project({"type": "rnn", "hidden_size": 20})
     _, _, traced, _, _, _ = run(project)

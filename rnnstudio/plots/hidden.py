@@ -15,6 +15,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.colorbar import Colorbar
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
@@ -181,6 +182,9 @@ class HiddenStateFigure(SelectionFigure[_Selection]):
 
     def _build(self, selection: _Selection) -> None:
         self._clear()
+        # A new norm: the cleared figure's images and colorbar may still be listening to the
+        # old one until they are collected, and a colorbar taken off its figure cannot redraw.
+        self._norm = Normalize(*self.color_limits)
         self.panels = []
         self.input_lines = []
         self.input_image = self.input_colorbar = self.colorbar = None
