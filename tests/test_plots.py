@@ -632,7 +632,7 @@ def test_bad_requests_get_clear_messages():
         plot_hidden(traced, "fc")
     with pytest.raises(ValueError, match=r"layer must be in 0\.\.1"):
         plot_hidden(traced, "rnn1", layer=2)
-    with pytest.raises(ValueError, match="only an LSTM has a cell state"):
+    with pytest.raises(ValueError, match="has no cell state: only an LSTM has one"):
         plot_hidden(traced, "rnn1", state="cell")
     with pytest.raises(ValueError, match=r"batch_index must be in 0\.\.2"):
         plot_hidden(traced, "rnn1", batch_index=3)

@@ -1140,6 +1140,10 @@ x/y fija el eje</translation>
         <translation>No hay bloque recurrente: agregue una RNN, LSTM o GRU para ver estados ocultos.</translation>
     </message>
     <message>
+        <source>{block} ({kind}) updates its state through gates. The update h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) is spelled out for plain RNN blocks.</source>
+        <translation>{block} ({kind}) actualiza su estado a través de compuertas. La actualización h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) se detalla para bloques RNN simples.</translation>
+    </message>
+    <message>
         <source>h_(t−1) = h at t = {step}</source>
         <translation>h_(t−1) = h en t = {step}</translation>
     </message>
@@ -1182,10 +1186,6 @@ x/y fija el eje</translation>
     <message>
         <source>At time step t = {step}</source>
         <translation>En el paso de tiempo t = {step}</translation>
-    </message>
-    <message>
-        <source>{block} is a {kind}: its update goes through gates. The update h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) is spelled out for plain RNN blocks.</source>
-        <translation>{block} es una {kind}: su actualización pasa por compuertas. La actualización h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) se detalla para bloques RNN simples.</translation>
     </message>
     <message>
         <source>layer {layer}, t = {step}: h_t = {act}(sum)</source>

@@ -133,7 +133,7 @@ def rnn_update_terms(
     module, states = _recurrent(model, result, block)
     if states.kind != "rnn":
         raise ModelError(
-            f"{block} is a {states.kind.upper()}: its update goes through gates; the terms "
+            f"{block} ({states.kind.upper()}) updates its state through gates; the terms "
             "W_ih x_t + b_ih + W_hh h_(t-1) + b_hh are shown for plain RNN blocks"
         )
     layers, directions, batch, steps, hidden = states.hidden.shape

@@ -1126,7 +1126,7 @@ class RunPane(QWidget):
             self.equation_label.setText(
                 html.escape(
                     self.tr(
-                        "{block} is a {kind}: its update goes through gates. The update "
+                        "{block} ({kind}) updates its state through gates. The update "
                         "h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh) is spelled out for "
                         "plain RNN blocks."
                     ).format(block=block, kind=spec.type.upper())

@@ -32,8 +32,8 @@ def state_tensor(recurrent: RecurrentTrace, state: State) -> torch.Tensor:
     if state == "cell":
         if recurrent.cell is None:
             raise ValueError(
-                f"{recurrent.block} is a {recurrent.kind.upper()}: only an LSTM has a cell "
-                "state; use state='hidden'"
+                f"{recurrent.block} ({recurrent.kind.upper()}) has no cell state: only an "
+                "LSTM has one; use state='hidden'"
             )
         return recurrent.cell
     raise ValueError(f"state must be 'hidden' or 'cell', got {state!r}")
