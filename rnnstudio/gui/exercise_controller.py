@@ -13,10 +13,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QDockWidget, QMenu
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QDockWidget,
+    QMenu,
+    QStyledItemDelegate,
+)
 
 from rnnstudio.core.analysis import Analysis
 from rnnstudio.core.errors import ProjectError
@@ -498,6 +505,10 @@ class ExerciseController(QObject):
 
     def _remove_delegates(self) -> None:
         for view, delegate in self._saved_delegates:
+            # The view's own default delegate; should its Python wrapper have gone stale,
+            # a new plain one draws the same.
+            if not shiboken6.isValid(delegate):
+                delegate = QStyledItemDelegate(view)
             view.setItemDelegate(delegate)
             view.viewport().update()
         self._saved_delegates = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDockWidget,
@@ -40,6 +40,10 @@ def takes_tab_focus(widget: QWidget) -> bool:
 
 def _chain(window: QWidget) -> list[QWidget]:
     """The window's widgets in Qt's current Tab order."""
+    # Widgets waiting for deleteLater are still in the chain. Wrapping them for Python just
+    # before Qt deletes them invalidated unrelated wrappers (a plot toolbar's actions),
+    # under a real display. Qt only deletes here what no caller on the stack still uses.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     widgets, current = [], window.nextInFocusChain()
     while current is not window and current is not None and len(widgets) < 100_000:
         widgets.append(current)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import shiboken6
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QResizeEvent
@@ -94,13 +95,42 @@ def duration_text(seconds: float) -> str:
 
 
 class PlotToolbar(NavigationToolbar2QT):
-    """matplotlib's toolbar without the subplot and style editors (the layout is automatic)."""
+    """matplotlib's toolbar without the subplot and style editors (the layout is automatic).
+
+    matplotlib keeps Python wrappers of its QActions in ``_actions`` and uses them on every
+    figure.clear(). PySide can invalidate such wrappers while the actions live on, and a
+    stale one raised "Internal C++ object already deleted" mid-refresh; so ``_actions``
+    hands out fresh wrappers, found by object name, whenever a stored one is stale.
+    """
 
     toolitems: ClassVar = [
         item
         for item in NavigationToolbar2QT.toolitems
         if item[0] in ("Home", "Back", "Forward", "Pan", "Zoom", "Save", None)
     ]
+    _ACTION_PREFIX = "plot_toolbar_"
+
+    def __init__(self, canvas: FigureCanvasQTAgg, parent: QWidget, coordinates: bool) -> None:
+        self._action_wrappers: dict[str, QAction] = {}
+        super().__init__(canvas, parent, coordinates=coordinates)
+        for name, action in self._action_wrappers.items():
+            action.setObjectName(self._ACTION_PREFIX + name)
+
+    @property
+    def _actions(self) -> dict[str, QAction]:
+        stored = self._action_wrappers
+        if all(shiboken6.isValid(action) for action in stored.values()):
+            return stored
+        stored.clear()
+        for action in self.actions():
+            name = action.objectName()
+            if name.startswith(self._ACTION_PREFIX):
+                stored[name.removeprefix(self._ACTION_PREFIX)] = action
+        return stored
+
+    @_actions.setter
+    def _actions(self, actions: dict[str, QAction]) -> None:
+        self._action_wrappers = actions
 
 
 def _plot_widget(canvas: FigureCanvasQTAgg, name: str) -> tuple[QWidget, PlotToolbar]:

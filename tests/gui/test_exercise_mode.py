@@ -241,6 +241,23 @@ def displayed_plain(view, index) -> str:
     return option.text
 
 
+def test_leaving_works_when_the_saved_delegate_wrapper_went_stale(window: MainWindow) -> None:
+    """The views' own delegates are put back on leaving; a stale Python wrapper of one
+    raised "Internal C++ object already deleted" and left every field disabled."""
+    import shiboken6
+
+    controller = window.classroom.exercises
+    assert controller.open_shipped("ejercicio_1")
+    for _view, delegate in controller._saved_delegates:
+        shiboken6.invalidate(delegate)
+    controller.leave()
+    assert not controller.active
+    assert window.properties_pane.scroll.widget().isEnabled()
+    masks = (controller.parameter_delegate, controller.shapes_delegate)
+    for view in (window.parameters_pane.view, window.shapes_pane.view):
+        assert view.itemDelegate() not in masks
+
+
 def test_unreadable_answers_say_how_to_write_them(qtbot, window: MainWindow) -> None:
     controller = window.classroom.exercises
     assert controller.open_shipped("ejercicio_2")

@@ -584,3 +584,19 @@ def test_every_kind_of_stack_is_shown(qtbot, window: MainWindow, stack: str) -> 
     else:
         assert pane.shown_terms is None and "gates" in pane.equation_label.text()
     assert "failed" not in pane.message and "cannot" not in pane.message
+
+
+def test_plot_toolbars_survive_stale_python_wrappers_of_their_actions(window: MainWindow):
+    """Under a real display PySide invalidated the wrappers matplotlib keeps of its toolbar
+    actions (the actions themselves lived on); the next figure.clear() then raised
+    "Internal C++ object (QAction) already deleted" and the Run pane stopped refreshing."""
+    import shiboken6
+
+    pane = window.run_pane
+    toolbar = pane.hidden_toolbar
+    for action in list(toolbar._action_wrappers.values()):
+        shiboken6.invalidate(action)  # the wrapper only: the QAction stays in the toolbar
+    pane.hidden_view.figure.clear()  # matplotlib enables Back/Forward here
+    back = toolbar._actions["back"]
+    assert shiboken6.isValid(back) and back in toolbar.actions()
+    assert set(toolbar._actions) == {"home", "back", "forward", "pan", "zoom", "save_figure"}
