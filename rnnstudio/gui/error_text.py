@@ -14,6 +14,18 @@ from .i18n import current_language
 _V = r"(?P<v>.+?)"  # a value, as the core shows it
 
 _ES: tuple[tuple[str, str], ...] = (
+    # The Run pane's refusal (core.run_plan.RunPlan.budget_message), whole, before the
+    # shorter patterns below could take pieces of it.
+    (
+        r"this run needs about (?P<need>[\d.]+ \w+) \((?P<bytes>[\d,]+) bytes: weights, "
+        r"activations and the hidden state of every layer at every step\), more than the "
+        r"memory budget of (?P<budget>[\d.]+ \w+) \((?P<limit>[\d,]+) bytes\); lower batch or "
+        r"seq_len, make the blocks smaller, or raise the memory budget",
+        r"esta ejecución necesita unos \g<need> (\g<bytes> bytes: pesos, activaciones y el "
+        r"estado oculto de cada capa en cada paso), más que el presupuesto de memoria de "
+        r"\g<budget> (\g<limit> bytes); baje batch o seq_len, achique los bloques o suba el "
+        r"presupuesto de memoria",
+    ),
     (
         r"must be a Python identifier \(letters, digits and _, not starting with a digit\), "
         rf"got {_V}(?=$|;|\n)",

@@ -61,6 +61,7 @@ from rnnstudio.plots.step import StepFigure
 
 from .dialogs import Dialogs
 from .document import Document
+from .error_text import error_text
 from .forms import FieldForm, PathEditor, messages_html
 from .i18n import current_language
 from .i18n import notifier as language_notifier
@@ -792,7 +793,7 @@ class RunPane(QWidget):
         if not plan.fits_budget:
             self.controller.cancel()
             self._refusal = self.tr("Run refused before it started: {reason}.").format(
-                reason=plan.budget_message()
+                reason=error_text(plan.budget_message())
             )
             self._set_message("error", self._with_stale_note(self._refusal))
             self._update_buttons()

@@ -186,6 +186,18 @@ def test_validation_messages_read_in_spanish() -> None:
         assert error_text(str(raised.value), "en") == str(raised.value)
 
 
+def test_the_run_refusal_for_memory_reads_in_spanish() -> None:
+    from rnnstudio.core.run_plan import plan_run
+
+    project = load_example("memoria_lstm")
+    long = updated(project, input=updated(project.input, seq_len=9_999_999))
+    message = plan_run(long, budget_bytes=2 * 1024**3).budget_message()
+    spanish = error_text(message, "es")
+    assert spanish.startswith("esta ejecución necesita unos ")
+    assert "presupuesto de memoria de 2.0 GiB (2,147,483,648 bytes)" in spanish
+    assert not _english_words(spanish), spanish
+
+
 # --- choosing the language ----------------------------------------------------------------------
 
 
