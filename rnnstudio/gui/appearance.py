@@ -10,7 +10,7 @@ from importlib import resources
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from .theme import BASE_POINT_SIZE, is_dark
 
@@ -109,3 +109,23 @@ def follow_color_scheme(app: QApplication) -> None:
     hints = QGuiApplication.styleHints()
     hints.colorSchemeChanged.connect(lambda scheme: apply_color_scheme(app, scheme))
     apply_color_scheme(app, hints.colorScheme())
+
+
+def pane_dock(parent: QWidget, name: str, widget: QWidget, *, closable: bool = True) -> QDockWidget:
+    """A pane of the window: movable, floatable and (unless not ``closable``) closable.
+
+    Bold titles tell the panes apart from across a classroom (the contents keep theirs).
+    The title is set by whoever translates the window's texts.
+    """
+    dock = QDockWidget(parent)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    dock.setStyleSheet("QDockWidget { font-weight: bold; }")
+    features = (
+        QDockWidget.DockWidgetFeature.DockWidgetMovable
+        | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    )
+    if closable:
+        features |= QDockWidget.DockWidgetFeature.DockWidgetClosable
+    dock.setFeatures(features)
+    return dock

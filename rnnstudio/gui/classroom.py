@@ -17,6 +17,7 @@ from shiboken6 import isValid
 from rnnstudio.core.analysis import Analysis
 
 from . import settings as preferences
+from .appearance import pane_dock
 from .compare_dialog import CompareDialog, recurrent_row
 from .diagram_pane import DiagramPane
 from .exercise_controller import ExerciseController
@@ -58,8 +59,8 @@ class Classroom(QObject):
         self.diagram.sig_block_requested.connect(self._on_diagram_block_requested)
         self.diagram.sig_compare_requested.connect(self.show_compare)
         self.unrolled = UnrolledView()
-        self.diagram_dock = self._dock("dock_diagram", self.diagram)
-        self.unrolled_dock = self._dock("dock_unrolled", self.unrolled)
+        self.diagram_dock = pane_dock(self.window, "dock_diagram", self.diagram)
+        self.unrolled_dock = pane_dock(self.window, "dock_unrolled", self.unrolled)
         self.shape_detail = ShapeDetail()
         layout = window.parameters_pane.layout()
         if layout is not None:
@@ -109,18 +110,6 @@ class Classroom(QObject):
             retranslate_tree(window, mapper("en", self._language))
 
     # --- construction -----------------------------------------------------------------------
-
-    def _dock(self, name: str, widget: object) -> QDockWidget:
-        dock = QDockWidget(self.window)
-        dock.setObjectName(name)
-        dock.setWidget(widget)  # type: ignore[arg-type]
-        dock.setStyleSheet("QDockWidget { font-weight: bold; }")
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        return dock
 
     def _install_menus(self) -> None:
         window = self.window

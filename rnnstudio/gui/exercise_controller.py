@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QDockWidget,
     QMenu,
     QStyledItemDelegate,
 )
@@ -42,6 +41,7 @@ from rnnstudio.core.exercises import (
 from rnnstudio.core.project_io import describe_validation_error, load_project
 from rnnstudio.core.spec import Project
 
+from .appearance import pane_dock
 from .document import default_project
 from .error_text import error_text
 from .exercise_dialogs import QUESTION_GROUPS
@@ -108,14 +108,8 @@ class ExerciseController(QObject):
         self.pane.sig_report_requested.connect(self.export_report)
         self.pane.sig_leave_requested.connect(self.leave)
         self.pane.sig_answer_edited.connect(self._on_pane_answer_edited)
-        self.dock = QDockWidget(window)
-        self.dock.setObjectName("dock_exercise")
-        self.dock.setWidget(self.pane)
-        self.dock.setStyleSheet("QDockWidget { font-weight: bold; }")
-        self.dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
+        # Not closable: Leave is the way out of an exercise.
+        self.dock = pane_dock(window, "dock_exercise", self.pane, closable=False)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 

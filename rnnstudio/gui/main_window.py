@@ -36,6 +36,7 @@ from rnnstudio.core.project_io import PROJECT_SUFFIX, load_project, updated
 from rnnstudio.core.spec import BLOCK_TYPES, Project, new_block, next_block_name
 from rnnstudio.core.trace import estimate_run_bytes
 
+from .appearance import pane_dock
 from .classroom import Classroom
 from .dialogs import Dialogs, UnsavedChoice
 from .document import Document, default_project
@@ -263,16 +264,8 @@ class MainWindow(QMainWindow):
         )
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        # Bold titles tell the panes apart from across a classroom (the contents keep theirs).
-        dock.setStyleSheet("QDockWidget { font-weight: bold; }")
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
+        dock = pane_dock(self, name, widget)
+        dock.setWindowTitle(title)
         return dock
 
     def _create_menus(self) -> None:
