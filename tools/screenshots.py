@@ -37,9 +37,9 @@ RUN_WAIT_MS = 30_000
 SETTLE_MS = 400
 
 
-def take(example: str, block: str, size: tuple[int, int], folder: Path, suffix: str = "") -> Path:
-    settings = QSettings(str(folder / f"{example}-{size[0]}.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings)
+def open_window(example: str, block: str, size: tuple[int, int], settings_file: Path) -> MainWindow:
+    """A first-start window of ``size`` with ``example`` open and ``block`` selected."""
+    window = MainWindow(settings=QSettings(str(settings_file), QSettings.Format.IniFormat))
     window.open_example(example)
     names = [each.name for each in window.document.project.blocks]
     window.select_row(names.index(block))
@@ -47,6 +47,11 @@ def take(example: str, block: str, size: tuple[int, int], folder: Path, suffix: 
     window.show()
     QTest.qWaitForWindowExposed(window)
     QTest.qWait(SETTLE_MS)
+    return window
+
+
+def take(example: str, block: str, size: tuple[int, int], folder: Path, suffix: str = "") -> Path:
+    window = open_window(example, block, size, folder / f"{example}-{size[0]}.ini")
     path = OUTPUT / f"{example}-{size[0]}x{size[1]}{suffix}.png"
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
@@ -58,15 +63,7 @@ def take_run(
     example: str, block: str, step: int, size: tuple[int, int], folder: Path, suffix: str = ""
 ) -> Path:
     """The window with the Run pane raised: hidden states, the step panel, the cursor at t."""
-    settings = QSettings(str(folder / f"{example}-run-{size[0]}.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings)
-    window.open_example(example)
-    names = [each.name for each in window.document.project.blocks]
-    window.select_row(names.index(block))
-    window.resize(*size)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    QTest.qWait(SETTLE_MS)
+    window = open_window(example, block, size, folder / f"{example}-run-{size[0]}.ini")
     window.run_dock.raise_()
     pane = window.run_pane
     waited = 0
